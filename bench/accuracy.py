@@ -1,0 +1,144 @@
+"""Hold tocsin's accuracy to the gold sets: one summary table, each line PASS or MISS its target.
+
+    python bench/accuracy.py [--shared PATH] [--details]
+
+`--shared` is the shared data folder (default: `../shared/data` next to the repository); gold sets
+that are absent there are reported as skipped. `--details` adds the per-type table, the confusion
+table and the lists of misses behind each number.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tocsin.evaluate import (
+    CameoReport,
+    FoundingReport,
+    PetrarchReport,
+    PloverReport,
+    Report,
+    SkippedReport,
+    format_table,
+    run_all,
+)
+from tocsin.parse import load_model
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_SHARED = REPO.parent / "shared" / "data"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One summary line: which report, what it measures, how to read it, and its target."""
+
+    report: str
+    label: str
+    value: Callable[[Report], float]
+    target: float
+    at_most: bool = False  # the target is a ceiling (the founding-article count) not a floor
+
+    def verdict(self, value: float) -> str:
+        """PASS when the value meets the target, MISS otherwise."""
+        met = value <= self.target if self.at_most else value >= self.target
+        return "PASS" if met else "MISS"
+
+
+def _plover(report: Report) -> PloverReport:
+    assert isinstance(report, PloverReport)
+    return report
+
+
+def _cameo(report: Report) -> CameoReport:
+    assert isinstance(report, CameoReport)
+    return report
+
+
+def _petrarch(report: Report) -> PetrarchReport:
+    assert isinstance(report, PetrarchReport)
+    return report
+
+
+def _founding(report: Report) -> FoundingReport:
+    assert isinstance(report, FoundingReport)
+    return report
+
+
+TARGETS = (
+    Target("plover", "PLOVER recall", lambda r: _plover(r).recall, 0.75),
+    Target(
+        "plover",
+        "PLOVER source-country accuracy (recalled)",
+        lambda r: _plover(r).source_country_accuracy,
+        0.85,
+    ),
+    Target("wikinews", "Wikinews root precision", lambda r: _cameo(r).root.precision, 0.0),
+    Target("wikinews", "Wikinews root recall", lambda r: _cameo(r).root.recall, 0.0),
+    Target("wikinews", "Wikinews root F1", lambda r: _cameo(r).root.f1, 0.70),
+    Target("wikinews", "Wikinews 3-digit precision", lambda r: _cameo(r).digit3.precision, 0.0),
+    Target("wikinews", "Wikinews 3-digit recall", lambda r: _cameo(r).digit3.recall, 0.0),
+    Target("wikinews", "Wikinews 3-digit F1", lambda r: _cameo(r).digit3.f1, 0.55),
+    Target("petrarch", "PETRARCH records coded exactly", lambda r: _petrarch(r).share, 0.60),
+    Target(
+        "founding",
+        "Founding article: root 18-20 events in negated/hypothetical sentences",
+        lambda r: float(_founding(r).count),
+        0.0,
+        at_most=True,
+    ),
+)
+
+
+def summary_table(reports: dict[str, Report]) -> str:
+    """Return the summary: one line per measure, its value, its target and PASS/MISS."""
+    rows: list[tuple[str, str, str, str]] = []
+    for target in TARGETS:
+        report = reports[target.report]
+        if isinstance(report, SkippedReport):
+            rows.append((target.label, "-", "-", f"SKIP ({report.reason})"))
+            continue
+        value = target.value(report)
+        shown = f"{value:.0f}" if target.at_most else f"{value:.3f}"
+        if target.target == 0.0 and not target.at_most:
+            rows.append((target.label, shown, "", ""))  # reported alongside its F1, no target
+            continue
+        bound = f"{'<=' if target.at_most else '>='} {target.target:g}"
+        rows.append((target.label, shown, bound, target.verdict(value)))
+    return format_table(("measure", "value", "target", "result"), rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every gold set present and print the summary (and the details when asked)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="shared data folder")
+    parser.add_argument(
+        "--details", action="store_true", help="print the tables behind each number"
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if not args.shared.is_dir():
+        print(f"no shared data folder at {args.shared}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    nlp = load_model()
+    loaded = time.perf_counter()
+    reports = run_all(args.shared, nlp=nlp)
+    finished = time.perf_counter()
+    if args.details:
+        for report in reports.values():
+            print(report.render(details=True), end="\n\n")
+    print(summary_table(reports))
+    print(
+        f"\nmodel loaded in {loaded - started:.1f} s; gold sets coded and scored in "
+        f"{finished - loaded:.1f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,421 @@
+"""The actors stage: noun phrases coded to CAMEO actor codes (country + role), with the reason.
+
+A phrase's code comes from, in order: an organisation entry covering its head ("Quds Force",
+"Central Command"); else a country (name, alias, demonym, possessive; a capital alone stands for
+the government) combined with the role of its head noun or title ("Defense Minister" → GOV,
+"militias" → UAF); "leader of X" and "X, Y" appositions take X's code; people keep the code their
+title or apposition gave them for later mentions in the article (surname or pronoun).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from tocsin.lexicon import (
+    LexiconEntry,
+    PhraseTable,
+    country_table,
+    organisation_table,
+    role_table,
+)
+from tocsin.syntax import subject_of
+from tocsin.types import ActorMention
+
+LOGGER = logging.getLogger(__name__)
+
+# Dependents that belong to a noun phrase's own description ("Iran's", "British", "US President").
+_MODIFIER_DEPS = {"compound", "amod", "poss", "nmod", "det", "nummod", "quantmod", "case", "punct"}
+# Heads that take their code from an "of" complement ("leader of Iran's Quds Force").
+_OF_HEADS = {
+    "leader",
+    "head",
+    "chief",
+    "commander",
+    "member",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "minister",
+    "president",
+    "director",
+    "secretary",
+    "official",
+    "representative",
+    "envoy",
+    "ambassador",
+    "delegation",
+    "army",
+    "government",
+    "forces",
+    "force",
+    "troops",
+    "militia",
+    "group",
+    "statement",
+    "ministry",
+    "department",
+    "office",
+    "embassy",
+}
+# Nouns for people that take a role from a modifier ("government employees", "army officers").
+PEOPLE_NOUNS = {
+    "employee",
+    "staff",
+    "staffer",
+    "worker",
+    "member",
+    "personnel",
+    "officer",
+    "representative",
+    "delegate",
+    "delegation",
+    "source",
+    "aide",
+    "adviser",
+    "advisor",
+    "figure",
+    "leader",
+    "chief",
+    "head",
+    "people",
+    "team",
+    "unit",
+    "contractor",
+    "veteran",
+    "recruit",
+}
+PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers"}
+GROUP_PRONOUNS = {"they", "them", "their", "theirs"}
+THING_PRONOUNS = {"it", "its"}
+
+
+@dataclass(slots=True)
+class ActorCoder:
+    """Codes noun phrases with the built-in lexicons plus any user tables (which take precedence)."""
+
+    countries: PhraseTable = field(default_factory=country_table)
+    roles: PhraseTable = field(default_factory=role_table)
+    organisations: PhraseTable = field(default_factory=organisation_table)
+    user_tables: tuple[PhraseTable, ...] = ()
+
+    def organisation_tables(self) -> tuple[PhraseTable, ...]:
+        """The organisation tables, user tables first."""
+        return (*self.user_tables, self.organisations)
+
+
+def _scan(table: PhraseTable, tokens: list[Token]) -> list[tuple[int, int, LexiconEntry]]:
+    """Longest-match scan of `tokens`; returns (first token index, end index, entry) triples."""
+    words = [token.text for token in tokens]
+    found: list[tuple[int, int, LexiconEntry]] = []
+    position = 0
+    while position < len(words):
+        match = table.match(words, position)
+        if match is None:
+            position += 1
+            continue
+        end, entry = match
+        found.append((position, end, entry))
+        position = end
+    return found
+
+
+def _phrase_tokens(head: Token) -> list[Token]:
+    """The head with its own modifiers and an apposition, in text order."""
+    chosen = {head}
+    for child in head.lefts:
+        if child.dep_ in _MODIFIER_DEPS:
+            chosen.update(child.subtree)
+    for child in head.rights:
+        if child.dep_ in {"compound", "flat", "appos", "nmod", "case"}:
+            chosen.update(child.subtree)
+    return sorted(chosen, key=lambda token: token.i)
+
+
+def _person_name(tokens: Iterable[Token]) -> str | None:
+    """The PERSON-entity words in `tokens` joined, if any."""
+    names = [token.text for token in tokens if token.ent_type_ == "PERSON"]
+    return " ".join(names) if names else None
+
+
+class DocumentActors:
+    """Actor coding for one parsed document, with its in-document memory of people and pronouns."""
+
+    def __init__(self, doc: Doc, coder: ActorCoder | None = None) -> None:
+        self.doc = doc
+        self.coder = coder or ActorCoder()
+        self.people: dict[str, tuple[str | None, str | None, str]] = {}
+        self._cache: dict[int, ActorMention | None] = {}
+        self._ordered: list[tuple[int, ActorMention]] = []
+        self._code_all_noun_phrases()
+
+    # -- public -------------------------------------------------------------------------------
+    def mentions(self) -> list[ActorMention]:
+        """Every coded actor mention in the document, in text order."""
+        seen: set[tuple[int, int]] = set()
+        result: list[ActorMention] = []
+        for _, mention in self._ordered:
+            if mention.code and (mention.start, mention.end) not in seen:
+                seen.add((mention.start, mention.end))
+                result.append(mention)
+        return result
+
+    def mention_for(self, token: Token) -> ActorMention | None:
+        """The actor mention whose head is `token` (a pronoun is resolved to what it refers to)."""
+        if token.i in self._cache:
+            return self._cache[token.i]
+        if token.pos_ == "PRON" or token.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS:
+            mention = self._resolve_pronoun(token)
+        else:
+            mention = self._code_head(token)
+        self._cache[token.i] = mention
+        return mention
+
+    # -- internals ----------------------------------------------------------------------------
+    def _code_all_noun_phrases(self) -> None:
+        heads: list[Token] = []
+        for chunk in self.doc.noun_chunks:
+            heads.append(chunk.root)
+        for token in self.doc:
+            if token.pos_ == "PROPN" and token.dep_ not in {"compound", "flat"}:
+                heads.append(token)
+        for head in sorted(set(heads), key=lambda token: token.i):
+            mention = self.mention_for(head)
+            if mention is not None and mention.code:
+                self._ordered.append((head.i, mention))
+
+    def _resolve_pronoun(self, token: Token) -> ActorMention | None:
+        lower = token.lower_
+        if token.dep_ == "expl" or (
+            lower in THING_PRONOUNS and token.dep_ == "nsubj" and token.head.lemma_ == "be"
+        ):
+            return None  # "it is not unusual", "it wasn't quite a call to arms"
+        bound = self._bound_possessive(token)
+        if bound is not None:
+            return bound
+        if lower in PERSON_PRONOUNS:
+            wanted = {"person"}
+        elif lower in GROUP_PRONOUNS:
+            wanted = {"group", "country", "government", "organisation", "person_group"}
+        elif lower in THING_PRONOUNS:
+            wanted = {"country", "government", "organisation"}
+        else:
+            return None
+        for index, mention in reversed(self._ordered):
+            if index >= token.i:
+                continue
+            if mention.kind in wanted or (lower in GROUP_PRONOUNS and mention.kind == "group"):
+                return ActorMention(
+                    text=token.text,
+                    start=token.idx,
+                    end=token.idx + len(token.text),
+                    code=mention.code,
+                    country=mention.country,
+                    role=mention.role,
+                    kind=mention.kind,
+                    rule=f"pronoun '{token.text}' -> '{mention.text}'",
+                    name=mention.name,
+                )
+        return None
+
+    def _bound_possessive(self, token: Token) -> ActorMention | None:
+        """A possessive bound by the subject of its clause ("Iran mobilised its/their allies")."""
+        if token.dep_ != "poss":
+            return None
+        noun = token.head
+        verb = noun.head
+        if noun.dep_ not in {"dobj", "pobj", "attr"} or verb.pos_ not in {"VERB", "ADP"}:
+            return None
+        if verb.pos_ == "ADP":
+            verb = verb.head
+        subject = subject_of(verb)
+        if subject is None or subject.i == token.i or subject.pos_ == "PRON":
+            return None
+        mention = self.mention_for(subject)
+        if mention is None or not mention.code:
+            return None
+        is_person = mention.kind == "person"
+        if (token.lower_ in PERSON_PRONOUNS) != is_person:
+            return None
+        return ActorMention(
+            text=token.text,
+            start=token.idx,
+            end=token.idx + len(token.text),
+            code=mention.code,
+            country=mention.country,
+            role=mention.role,
+            kind=mention.kind,
+            rule=f"possessive '{token.text}' bound by the subject '{mention.text}'",
+            name=mention.name,
+        )
+
+    def _code_head(self, head: Token) -> ActorMention | None:
+        tokens = _phrase_tokens(head)
+        description = [t for t in tokens if t.dep_ != "appos" and not _inside_appos(t, head)]
+        appos_tokens = [t for t in tokens if t not in description]
+        start = tokens[0].idx
+        end = tokens[-1].idx + len(tokens[-1].text)
+        following = tokens[-1].i + 1
+        if following < len(self.doc) and self.doc[following].text == ")":
+            if self.doc.text.count("(", start, end) > self.doc.text.count(")", start, end):
+                end = self.doc[following].idx + 1  # close "(CENTCOM"
+        text = self.doc.text[start:end]
+
+        country: str | None = None
+        role: str | None = None
+        code: str | None = None
+        kind = "unknown"
+        reasons: list[str] = []
+
+        # 1. An organisation entry that covers the head, or a modifier of it.
+        for table in self.coder.organisation_tables():
+            for first, last, entry in _scan(table, description):
+                covered = description[first:last]
+                if head in covered or any(t.head == head for t in covered):
+                    code = entry.code
+                    country = entry.country
+                    role = entry.role
+                    kind = "outlet" if entry.kind == "outlet" else "organisation"
+                    reasons.append(f"organisation '{entry.phrase}' ({entry.origin})")
+                    break
+            if code:
+                break
+
+        # 2. Countries among the modifiers (or the head itself).
+        if code is None:
+            for first, last, entry in _scan(self.coder.countries, description):
+                covered = description[first:last]
+                country = entry.code
+                if head in covered:
+                    if entry.kind == "capital":
+                        role, kind = "GOV", "government"
+                        reasons.append(f"capital '{entry.phrase}' stands for the government")
+                    elif entry.kind == "demonym" and head.tag_ in {"NNPS", "NNS"}:
+                        kind = "group"
+                        reasons.append(f"people '{entry.phrase}'")
+                    else:
+                        kind = "country"
+                        reasons.append(f"country '{entry.phrase}' ({entry.origin})")
+                else:
+                    reasons.append(f"country from '{entry.phrase}' ({entry.origin})")
+                break
+            # Possessive pronouns carry their referent's country ("his defense secretary").
+            if country is None:
+                for token in description:
+                    if token.dep_ == "poss" and token.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS:
+                        referent = self.mention_for(token)
+                        if referent and referent.country:
+                            country = referent.country
+                            reasons.append(f"country of '{token.text}' -> '{referent.text}'")
+                            break
+
+        # 3. The role of the head noun or title.
+        if role is None:
+            role_matches = _scan(self.coder.roles, description)
+            for first, last, entry in reversed(role_matches):
+                covered = description[first:last]
+                if head in covered or (head.ent_type_ == "PERSON" and covered[-1].i < head.i):
+                    role = entry.role or entry.code
+                    reasons.append(f"role '{entry.phrase}' ({entry.origin})")
+                    break
+            else:
+                # "US government employees": a role word modifying a noun for people.
+                if head.lemma_.lower() in PEOPLE_NOUNS or head.ent_type_ in {"PERSON", "ORG", "NORP"}:
+                    for _first, _last, entry in role_matches:
+                        role = entry.role or entry.code
+                        reasons.append(f"role from modifier '{entry.phrase}' ({entry.origin})")
+                        break
+            if role and kind in {"unknown", "country", "group"}:
+                kind = "person" if head.ent_type_ == "PERSON" else _kind_for_role(head)
+
+        # 4. "leader of X": the complement's code when the phrase itself has none.
+        if country is None and code is None and head.lemma_.lower() in _OF_HEADS:
+            for child in head.rights:
+                if child.dep_ == "prep" and child.lower_ in {"of", "from"}:
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            inner = self.mention_for(pobj)
+                            if inner and inner.code:
+                                country = inner.country
+                                code = inner.code if role is None or inner.role else None
+                                role = role if role and not inner.role else inner.role
+                                reasons.append(f"'{head.text} of {inner.text}' takes its code")
+                                if kind == "unknown":
+                                    kind = inner.kind
+
+        # 5. People: the name from the head or apposition; memory of earlier mentions.
+        name = _person_name([head, *[t for t in description if t.dep_ in {"compound", "flat"}]])
+        apposed = _person_name(appos_tokens)
+        if head.ent_type_ != "PERSON" and apposed:
+            name = apposed
+        if name:
+            kind = "person"
+            if country is None and role is None and code is None:
+                remembered = self._remember(name)
+                if remembered:
+                    country, role, origin = remembered
+                    reasons.append(f"person '{name}' coded earlier in the article ({origin})")
+        # An apposition describing the head ("Amir Hatami, Iran's defense minister").
+        if country is None and role is None and code is None:
+            for token in head.children:
+                if token.dep_ == "appos":
+                    inner = self._code_head(token)
+                    if inner and inner.code:
+                        country, role, code = inner.country, inner.role, inner.code
+                        reasons.append(f"apposition '{inner.text}'")
+                        break
+
+        if code is None and (country or role):
+            code = (country or "") + (role or "")
+        if code is None:
+            return (
+                ActorMention(text, start, end, None, None, None, kind, "", name)
+                if name
+                else None
+            )
+        if name and (country or role):
+            self._learn(name, country, role, text)
+        return ActorMention(
+            text=text,
+            start=start,
+            end=end,
+            code=code,
+            country=country,
+            role=role,
+            kind=kind,
+            rule="; ".join(reasons),
+            name=name,
+        )
+
+    def _learn(self, name: str, country: str | None, role: str | None, evidence: str) -> None:
+        parts = name.split()
+        for key in {name, parts[-1]}:
+            self.people.setdefault(key.lower(), (country, role, f"'{evidence}'"))
+
+    def _remember(self, name: str) -> tuple[str | None, str | None, str] | None:
+        parts = name.split()
+        return self.people.get(name.lower()) or self.people.get(parts[-1].lower())
+
+
+def _inside_appos(token: Token, head: Token) -> bool:
+    while token != head and token.head != token:
+        if token.dep_ == "appos" and token.head == head:
+            return True
+        token = token.head
+    return False
+
+
+def _kind_for_role(head: Token) -> str:
+    if head.tag_ in {"NNS", "NNPS"}:
+        return "group"
+    if head.lemma_.lower() in {"government", "ministry", "administration", "cabinet", "regime"}:
+        return "government"
+    return "organisation" if head.pos_ == "PROPN" else "person_group"
+
+
+def code_mentions(doc: Doc, coder: ActorCoder | None = None) -> list[ActorMention]:
+    """Return every coded actor mention of a parsed document, in text order."""
+    return DocumentActors(doc, coder).mentions()

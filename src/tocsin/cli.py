@@ -1,0 +1,402 @@
+"""The `tocsin` command line: a thin Typer layer over the library.
+
+Every command parses its arguments and calls a library function; errors tocsin raises on purpose
+become one line on stderr and an exit code, never a traceback. Exit codes: 0 success, 1 some input
+was rejected (the rest was processed), 2 usage or setup error.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import sys
+from collections.abc import Iterable, Iterator
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tocsin import cameo
+from tocsin.errors import TocsinError
+from tocsin.ingest import parse_date, read_paths
+from tocsin.pipeline import Options, code_articles
+from tocsin.store import DEFAULT_DB, Store
+from tocsin.types import Article, CodedArticle, Rejection
+
+LOGGER = logging.getLogger(__name__)
+
+app = typer.Typer(
+    name="tocsin",
+    help="Sourced, coded political event data from news reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+stdout = Console(soft_wrap=False)
+stderr = Console(stderr=True)
+
+EXIT_REJECTED = 1
+EXIT_ERROR = 2
+
+
+class OutputFormat(str, Enum):
+    """How events are printed."""
+
+    table = "table"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+PathsArgument = Annotated[list[Path], typer.Argument(help="Files or folders: .txt, .html, .jsonl.")]
+DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
+DateOption = Annotated[
+    str | None, typer.Option("--date", help="Publication date for articles that have none (YYYY-MM-DD).")
+]
+OutletOption = Annotated[str | None, typer.Option("--outlet", help="Publishing outlet for all articles.")]
+LexiconOption = Annotated[
+    list[Path] | None,
+    typer.Option("--lexicon", help="Extra predicate lexicon (TSV, see README); repeatable."),
+]
+
+
+def _fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
+    stderr.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _date_option(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    parsed = parse_date(value)
+    if parsed is None:
+        raise _fail(f"{name}: not a date: {value!r} (use YYYY-MM-DD)")
+    return parsed
+
+
+def _default_format(requested: OutputFormat | None) -> OutputFormat:
+    if requested is not None:
+        return requested
+    return OutputFormat.table if sys.stdout.isatty() else OutputFormat.jsonl
+
+
+def _articles_reporting(
+    paths: Iterable[Path], default_date: date | None, outlet: str | None, rejected: list[Rejection]
+) -> Iterator[Article]:
+    """Articles from the inputs; each rejection is printed as one line and collected."""
+    for item in read_paths(paths, default_date=default_date, outlet=outlet):
+        if isinstance(item, Rejection):
+            rejected.append(item)
+            stderr.print(f"[yellow]rejected[/] {item.origin}: {item.reason}", highlight=False)
+        else:
+            yield item
+
+
+def _options(lexicon: list[Path] | None) -> Options:
+    return Options(lexicon_paths=tuple(lexicon or ()))
+
+
+def _party(record: dict[str, Any] | None) -> str:
+    if not record:
+        return ""
+    return f"{record['text']} [{record['code'] or '?'}]"
+
+
+def _source_chain(attribution: dict[str, Any]) -> str:
+    speaker = attribution.get("speaker")
+    chain: list[str] = []
+    if speaker:
+        label = speaker["text"] + (" (anonymous)" if speaker.get("anonymous") else "")
+        chain.append(label)
+    else:
+        chain.append("article's own voice")
+    chain.extend(attribution.get("via") or [])
+    return " → ".join(chain)
+
+
+def _events_table(records: list[dict[str, Any]], title: str | None = None) -> Table:
+    table = Table(title=title, show_lines=False, expand=False)
+    for column, style in (
+        ("date", "cyan"),
+        ("source", "bold"),
+        ("event", "magenta"),
+        ("target", "bold"),
+        ("according to", "green"),
+        ("sentence", "dim"),
+    ):
+        table.add_column(column, style=style, overflow="fold")
+    for record in records:
+        code = record["cameo"]
+        name = cameo.lookup(code).name if cameo.is_valid(code) else ""
+        sentence = record["sentence"]
+        table.add_row(
+            record["date"] or "",
+            _party(record["source"]),
+            f"{code} {name} (Q{record['quad_class']}, {record['goldstein']:+.1f})",
+            _party(record["target"]),
+            _source_chain(record["attribution"]),
+            sentence if len(sentence) <= 120 else sentence[:117] + "…",
+        )
+    return table
+
+
+def _flat(record: dict[str, Any]) -> dict[str, Any]:
+    """One CSV row per event: the JSONL record with nested fields flattened."""
+    attribution = record["attribution"]
+    speaker = attribution.get("speaker") or {}
+    source = record["source"] or {}
+    target = record["target"] or {}
+    location = record.get("location") or {}
+    return {
+        "event_id": record["event_id"],
+        "article_id": record["article_id"],
+        "date": record["date"],
+        "sentence_index": record["sentence_index"],
+        "span_start": record["span"][0],
+        "span_end": record["span"][1],
+        "source_text": source.get("text"),
+        "source_code": source.get("code"),
+        "target_text": target.get("text"),
+        "target_code": target.get("code"),
+        "cameo": record["cameo"],
+        "cameo_root": record["cameo_root"],
+        "quad_class": record["quad_class"],
+        "goldstein": record["goldstein"],
+        "plover_type": (record.get("plover") or {}).get("type"),
+        "speaker_text": speaker.get("text"),
+        "speaker_code": speaker.get("code"),
+        "speaker_anonymous": speaker.get("anonymous"),
+        "cue": attribution.get("cue"),
+        "via": " > ".join(attribution.get("via") or []),
+        "quoted": attribution.get("quoted"),
+        "location_name": location.get("name"),
+        "location_country": location.get("country"),
+        "sentence": record["sentence"],
+    }
+
+
+def _print_records(records: list[dict[str, Any]], output: OutputFormat, title: str | None = None) -> None:
+    if output is OutputFormat.jsonl:
+        for record in records:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    elif output is OutputFormat.csv:
+        buffer = io.StringIO()
+        rows = [_flat(record) for record in records]
+        fields = list(_flat_fields())
+        writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        sys.stdout.write(buffer.getvalue())
+    else:
+        stdout.print(_events_table(records, title))
+
+
+def _flat_fields() -> Iterator[str]:
+    sample = {
+        "event_id": "",
+        "article_id": "",
+        "date": None,
+        "sentence_index": 0,
+        "span": [0, 0],
+        "source": {},
+        "target": None,
+        "cameo": "",
+        "cameo_root": "",
+        "quad_class": 0,
+        "goldstein": 0.0,
+        "attribution": {},
+        "sentence": "",
+    }
+    yield from _flat(sample)
+
+
+def _summary_line(coded: CodedArticle) -> str:
+    summary = coded.sourcing_summary()
+    return (
+        f"{summary['events']} events; {summary['anonymous_events']} rest on anonymous sources "
+        f"({summary['anonymous_share']:.0%}); {summary['named_sources']} distinct named sources"
+    )
+
+
+@app.command("code")
+def code_command(
+    paths: PathsArgument,
+    output: Annotated[
+        OutputFormat | None, typer.Option("--format", "-f", help="table (default on a terminal) or jsonl.")
+    ] = None,
+    default_date: DateOption = None,
+    outlet: OutletOption = None,
+    lexicon: LexiconOption = None,
+) -> None:
+    """Code articles without any database and print their events."""
+    output = _default_format(output)
+    rejected: list[Rejection] = []
+    try:
+        articles = _articles_reporting(paths, _date_option(default_date, "--date"), outlet, rejected)
+        for coded in code_articles(articles, _options(lexicon)):
+            records = [event.to_dict() for event in coded.events]
+            if output is OutputFormat.table:
+                title = coded.article.title or coded.article.origin or coded.article.id
+                _print_records(records, output, title=title)
+                stdout.print(f"[dim]{_summary_line(coded)}[/]", highlight=False)
+            else:
+                _print_records(records, output)
+    except TocsinError as error:
+        raise _fail(str(error)) from error
+    if rejected:
+        raise typer.Exit(EXIT_REJECTED)
+
+
+@app.command("ingest")
+def ingest_command(
+    paths: PathsArgument,
+    db: DbOption = Path(DEFAULT_DB),
+    default_date: DateOption = None,
+    outlet: OutletOption = None,
+    lexicon: LexiconOption = None,
+) -> None:
+    """Code articles and store them in the database; an article already stored is skipped."""
+    rejected: list[Rejection] = []
+    added = skipped = events = 0
+    try:
+        with Store(db) as store:
+
+            def unstored(articles: Iterable[Article]) -> Iterator[Article]:
+                nonlocal skipped
+                for article in articles:
+                    if store.has_article(article.id):
+                        skipped += 1
+                    else:
+                        yield article
+
+            articles = _articles_reporting(paths, _date_option(default_date, "--date"), outlet, rejected)
+            for coded in code_articles(unstored(articles), _options(lexicon)):
+                if store.add(coded):
+                    added += 1
+                    events += len(coded.events)
+                else:
+                    skipped += 1
+            for rejection in rejected:
+                store.add_rejection(rejection)
+    except TocsinError as error:
+        raise _fail(str(error)) from error
+    stderr.print(
+        f"{added} articles stored with {events} events; {skipped} already stored; "
+        f"{len(rejected)} rejected ({db})",
+        highlight=False,
+    )
+    if rejected:
+        raise typer.Exit(EXIT_REJECTED)
+
+
+@app.command("events")
+def events_command(
+    db: DbOption = Path(DEFAULT_DB),
+    actor: Annotated[
+        str | None, typer.Option("--actor", help="Source or target code prefix (IRN, USAGOV …).")
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="First date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Last date (YYYY-MM-DD).")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1)] = None,
+    output: Annotated[OutputFormat | None, typer.Option("--format", "-f")] = None,
+) -> None:
+    """List stored events, filtered by actor and date."""
+    if not db.exists():
+        raise _fail(f"{db}: no such database (run `tocsin ingest` first)")
+    try:
+        with Store(db, read_only=True) as store:
+            records = store.events(
+                actor=actor,
+                since=_date_option(since, "--since"),
+                until=_date_option(until, "--until"),
+                limit=limit,
+            )
+    except TocsinError as error:
+        raise _fail(str(error)) from error
+    if not records:
+        stderr.print("no events match", highlight=False)
+        return
+    _print_records(records, _default_format(output))
+
+
+@app.command("quotes")
+def quotes_command(
+    paths: PathsArgument,
+    default_date: DateOption = None,
+    outlet: OutletOption = None,
+    output: Annotated[OutputFormat | None, typer.Option("--format", "-f")] = None,
+) -> None:
+    """List the quotations in articles with speaker, cue, chain of sources and anonymity."""
+    output = _default_format(output)
+    rejected: list[Rejection] = []
+    try:
+        articles = _articles_reporting(paths, _date_option(default_date, "--date"), outlet, rejected)
+        for coded in code_articles(articles):
+            records = [quote.to_dict() for quote in coded.quotes]
+            if output is OutputFormat.table:
+                table = Table(title=coded.article.title or coded.article.id)
+                for column in ("kind", "speaker", "cue", "via", "quote"):
+                    table.add_column(column, overflow="fold")
+                for record in records:
+                    speaker = record["speaker"] or {}
+                    label = speaker.get("text", "")
+                    if speaker.get("anonymous"):
+                        label += " (anonymous)"
+                    table.add_row(
+                        "direct" if record["direct"] else "indirect",
+                        label,
+                        record["cue"] or "",
+                        " → ".join(record["via"]),
+                        record["text"],
+                    )
+                stdout.print(table)
+            else:
+                for record in records:
+                    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    except TocsinError as error:
+        raise _fail(str(error)) from error
+    if rejected:
+        raise typer.Exit(EXIT_REJECTED)
+
+
+@app.command("actors")
+def actors_command(
+    paths: PathsArgument,
+    output: Annotated[OutputFormat | None, typer.Option("--format", "-f")] = None,
+) -> None:
+    """List the actor mentions found in articles, with their codes and the rule behind each."""
+    output = _default_format(output)
+    rejected: list[Rejection] = []
+    try:
+        for coded in code_articles(_articles_reporting(paths, None, None, rejected)):
+            if output is OutputFormat.table:
+                table = Table(title=coded.article.title or coded.article.id)
+                for column in ("mention", "code", "kind", "why"):
+                    table.add_column(column, overflow="fold")
+                for mention in coded.mentions:
+                    table.add_row(mention.text, mention.code or "", mention.kind, mention.rule)
+                stdout.print(table)
+            else:
+                for mention in coded.mentions:
+                    record = {**mention.to_dict(), "kind": mention.kind, "rule": mention.rule,
+                              "span": [mention.start, mention.end], "article_id": coded.article.id}
+                    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    except TocsinError as error:
+        raise _fail(str(error)) from error
+    if rejected:
+        raise typer.Exit(EXIT_REJECTED)
+
+
+def main() -> None:
+    """Entry point of the `tocsin` console script."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()
+
+
+if __name__ == "__main__":
+    main()

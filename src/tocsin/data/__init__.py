@@ -1,0 +1,1 @@
+"""Package data: lexicons and code tables loaded by tocsin's stages."""

@@ -1,0 +1,1324 @@
+"""Score tocsin against the gold sets: PLOVER sentences, Wikinews lead sentences, PETRARCH tests.
+
+Each scorer reads one gold set, codes its text with the pipeline and returns a report with
+`to_dict()` (JSON-ready) and `render()` (plain-text tables); `run_all` runs every set present under
+a shared data folder and skips the rest with a reason. The scoring rules are those of the gold
+sets' README: PLOVER types are compared after `fold_plover`, actor countries are the first three
+letters of a code, and each gold event matches at most one coded event and vice versa. A malformed
+gold file raises `DictionaryError` naming the file and line (0 where the line is unknown).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import re
+import unicodedata
+import xml.etree.ElementTree as ET
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+
+from tocsin.cameo import fold_plover, root_of
+from tocsin.errors import DictionaryError, InputError
+from tocsin.ingest import article_from_text, parse_date, read_text_file, record_to_article
+from tocsin.parse import load_model
+from tocsin.pipeline import Options, code_articles
+from tocsin.types import Article, CodedArticle, Event
+
+LOGGER = logging.getLogger(__name__)
+
+ArticleCoder = Callable[[Iterable[Article]], Iterable[CodedArticle]]
+"""Codes a stream of articles in order; `code_articles` with fixed options and model by default."""
+
+NO_ACTOR = "---"  # how PETRARCH writes an actor it could not code (and a missing target)
+NONE = "none"  # the confusion table's label for "no event on this side"
+MIN_SENTENCE_COVERAGE = 0.5  # share of a gold sentence's words that must be found in the article
+
+# Words that mark a sentence as negated or hypothetical for the founding-article check.
+_CUE_RE = re.compile(r"n['’]t\b|\b(?:not|never|no|would|could|if|any)\b", re.IGNORECASE)
+_WORD_RE = re.compile(r"\w+")
+_SID_RE = re.compile(r"(?P<article>[^#\s]+)#(?P<index>\d+)")
+
+# File names under a shared data folder (`run_all`).
+PLOVER_FILE = Path("gold/plover_gsr_dev.json")
+WIKINEWS_FILES = (
+    Path("gold/articles_wn19.jsonl"),
+    Path("gold/sentences_wn19.json"),
+    Path("gold/dev_wn19.jsonl"),
+    Path("gold/disputed_wn19.txt"),
+)
+PETRARCH_FILE = Path("petrarch/PETR.UnitTest.records.dev.xml")
+FOUNDING_FILE = Path("../seed/proxy-war-report.txt")
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared helpers
+
+
+def country_of(code: str | None) -> str | None:
+    """Return the country part of an actor code, its first three letters (None for no actor)."""
+    code = (code or "").strip()
+    return code[:3].upper() if code else None
+
+
+def ratio(part: int, whole: int) -> float:
+    """Return part / whole, or 0.0 when there is nothing to divide."""
+    return part / whole if whole else 0.0
+
+
+def describe_event(event: Event) -> str:
+    """Return a one-line summary of a coded event: `112 ACCUSE USA->IRN ("accused")`."""
+    target = event.target.code if event.target and event.target.code else "-"
+    source = event.source.code or "?"
+    plover = event.plover_type or "-"
+    return f"{event.cameo} {plover} {source}->{target} ({event.predicate!r})"
+
+
+def default_coder(options: Options | None = None, nlp: Language | None = None) -> ArticleCoder:
+    """Return an `ArticleCoder` running the pipeline with these options and model (loaded once)."""
+    options = options or Options()
+    model = nlp or load_model()
+
+    def coder(articles: Iterable[Article]) -> Iterator[CodedArticle]:
+        return code_articles(articles, options, model)
+
+    return coder
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise DictionaryError(str(path), 0, f"cannot read the gold file: {error}") from None
+
+
+def _load_json(path: Path) -> tuple[Any, str]:
+    raw = _read_text(path)
+    try:
+        return json.loads(raw), raw
+    except json.JSONDecodeError as error:
+        raise DictionaryError(str(path), error.lineno, f"not valid JSON: {error.msg}") from None
+
+
+def _line_of(raw: str, needle: str) -> int:
+    """Return the 1-based line of the first occurrence of `needle` in `raw`, or 0."""
+    at = raw.find(needle)
+    return raw.count("\n", 0, at) + 1 if at >= 0 else 0
+
+
+def format_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """Return rows as a plain-text table: columns padded to their widest cell, numbers right."""
+    cells = [[str(h) for h in headers]] + [[_cell(value) for value in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    numeric = [
+        all(_is_number(row[i]) for row in cells[1:]) and len(cells) > 1 for i in range(len(headers))
+    ]
+    lines = []
+    for index, row in enumerate(cells):
+        padded = [
+            cell.rjust(width) if numeric[i] and index else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  ".join(padded).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return "" if value is None else str(value)
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _shorten(text: str, width: int = 110) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# ---------------------------------------------------------------------------------------------
+# PLOVER gold standard
+
+
+@dataclass(frozen=True, slots=True)
+class PloverGold:
+    """One gold PLOVER sentence: its type (as written and folded) and first source's country."""
+
+    id: str
+    event_type: str
+    folded: str
+    text: str
+    date: date | None
+    source_country: str | None
+
+
+@dataclass(slots=True)
+class TypeTally:
+    """How many gold sentences of one type there were and how many tocsin recalled."""
+
+    n: int = 0
+    recalled: int = 0
+
+    @property
+    def recall(self) -> float:
+        """recalled / n."""
+        return ratio(self.recalled, self.n)
+
+
+@dataclass(frozen=True, slots=True)
+class PloverMiss:
+    """A gold sentence tocsin did not recall (or recalled with the wrong source country)."""
+
+    id: str
+    gold_type: str
+    text: str
+    produced: tuple[str, ...]
+    gold_country: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the miss as a JSON-ready dict."""
+        return {
+            "id": self.id,
+            "gold_type": self.gold_type,
+            "gold_country": self.gold_country,
+            "text": self.text,
+            "produced": list(self.produced),
+        }
+
+
+@dataclass(slots=True)
+class PloverReport:
+    """Recall of PLOVER types on the gold sentences, and source-country accuracy among recalled.
+
+    `judged` counts recalled sentences whose gold record names a source (the others cannot be
+    judged); `country_correct` those where a recalled event's source country is the gold one.
+    """
+
+    path: str
+    n: int = 0
+    recalled: int = 0
+    judged: int = 0
+    country_correct: int = 0
+    per_type: dict[str, TypeTally] = field(default_factory=dict)
+    misses: list[PloverMiss] = field(default_factory=list)
+    country_misses: list[PloverMiss] = field(default_factory=list)
+
+    name = "plover"
+
+    @property
+    def recall(self) -> float:
+        """Share of gold sentences where tocsin emitted an event of the gold (folded) type."""
+        return ratio(self.recalled, self.n)
+
+    @property
+    def source_country_accuracy(self) -> float:
+        """Share of judged recalled sentences whose recalled event has the gold source country."""
+        return ratio(self.country_correct, self.judged)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as a JSON-ready dict."""
+        return {
+            "set": self.name,
+            "path": self.path,
+            "n": self.n,
+            "recalled": self.recalled,
+            "recall": self.recall,
+            "source_country_judged": self.judged,
+            "source_country_correct": self.country_correct,
+            "source_country_accuracy": self.source_country_accuracy,
+            "per_type": {
+                name: {"n": tally.n, "recalled": tally.recalled}
+                for name, tally in sorted(self.per_type.items())
+            },
+            "misses": [miss.to_dict() for miss in self.misses],
+            "country_misses": [miss.to_dict() for miss in self.country_misses],
+        }
+
+    def render(self, details: bool = False) -> str:
+        """Return the report as plain text; `details` adds the per-type table and the misses."""
+        summary = format_table(
+            ("PLOVER", "n", "value"),
+            [
+                ("recall", self.n, self.recall),
+                ("source-country accuracy (recalled)", self.judged, self.source_country_accuracy),
+            ],
+        )
+        if not details:
+            return summary
+        per_type = format_table(
+            ("type", "n", "recalled", "recall"),
+            [(name, t.n, t.recalled, t.recall) for name, t in sorted(self.per_type.items())],
+        )
+        misses = format_table(
+            ("id", "gold", "tocsin produced", "text"),
+            [
+                (m.id, m.gold_type, "; ".join(m.produced) or NONE, _shorten(m.text, 70))
+                for m in self.misses
+            ],
+        )
+        wrong = format_table(
+            ("id", "gold country", "tocsin produced", "text"),
+            [
+                (m.id, m.gold_country, "; ".join(m.produced), _shorten(m.text, 70))
+                for m in self.country_misses
+            ],
+        )
+        return "\n\n".join(
+            [
+                summary,
+                per_type,
+                f"Not recalled ({len(self.misses)}):\n{misses}",
+                f"Recalled with another source country ({len(self.country_misses)}):\n{wrong}",
+            ]
+        )
+
+
+def read_plover_gold(path: str | Path) -> list[PloverGold]:
+    """Read the PLOVER gold JSON: every record with `text` and `event` except DOCUMENT ones."""
+    path = Path(path)
+    data, raw = _load_json(path)
+    if not isinstance(data, list):
+        raise DictionaryError(str(path), 1, "expected a JSON list of records")
+    golds: list[PloverGold] = []
+    for index, record in enumerate(data):
+        if not isinstance(record, dict):
+            raise DictionaryError(str(path), 0, f"record {index} is not a JSON object")
+        event_type, text = record.get("event"), record.get("text")
+        if event_type == "DOCUMENT" or not text or not event_type:
+            continue
+        record_id = str(record.get("id") or f"record-{index}")
+        line = _line_of(raw, f'"{record_id}"')
+        if not isinstance(event_type, str) or not isinstance(text, str):
+            raise DictionaryError(str(path), line, f"{record_id}: `event` and `text` must be text")
+        golds.append(
+            PloverGold(
+                id=record_id,
+                event_type=event_type,
+                folded=fold_plover(event_type),
+                text=text,
+                date=parse_date(record["date"]) if isinstance(record.get("date"), str) else None,
+                source_country=_first_source_country(record.get("source"), path, line, record_id),
+            )
+        )
+    return golds
+
+
+def _first_source_country(value: Any, path: Path, line: int, record_id: str) -> str | None:
+    if not value:
+        return None
+    if not isinstance(value, list) or not isinstance(value[0], dict):
+        raise DictionaryError(str(path), line, f"{record_id}: `source` must be a list of actors")
+    code = value[0].get("code")
+    if code is not None and not isinstance(code, str):
+        raise DictionaryError(str(path), line, f"{record_id}: source code must be text")
+    return country_of(code)
+
+
+def score_plover(
+    path: str | Path,
+    *,
+    options: Options | None = None,
+    nlp: Language | None = None,
+    coder: ArticleCoder | None = None,
+) -> PloverReport:
+    """Score tocsin on the PLOVER gold sentences, each coded as a one-sentence article.
+
+    A sentence is recalled when tocsin emits an event whose folded PLOVER type is the gold one;
+    among recalled sentences whose gold record names a source, the source country is right when
+    one of those events has the first gold source's country.
+    """
+    golds = read_plover_gold(path)
+    coder = coder or default_coder(options, nlp)
+    articles = (
+        article_from_text(gold.text, date=gold.date, origin=f"{path}#{gold.id}") for gold in golds
+    )
+    report = PloverReport(path=str(path))
+    for gold, coded in zip(golds, coder(articles), strict=True):
+        tally = report.per_type.setdefault(gold.folded, TypeTally())
+        tally.n += 1
+        report.n += 1
+        produced = tuple(describe_event(event) for event in coded.events)
+        hits = [
+            event
+            for event in coded.events
+            if event.plover_type and fold_plover(event.plover_type) == gold.folded
+        ]
+        if not hits:
+            report.misses.append(PloverMiss(gold.id, gold.event_type, gold.text, produced))
+            continue
+        tally.recalled += 1
+        report.recalled += 1
+        if gold.source_country is None:
+            continue
+        report.judged += 1
+        if any(country_of(event.source.code) == gold.source_country for event in hits):
+            report.country_correct += 1
+        else:
+            report.country_misses.append(
+                PloverMiss(
+                    gold.id,
+                    gold.event_type,
+                    gold.text,
+                    tuple(describe_event(event) for event in hits),
+                    gold.source_country,
+                )
+            )
+    LOGGER.info("PLOVER: recalled %d of %d sentences", report.recalled, report.n)
+    return report
+
+
+# ---------------------------------------------------------------------------------------------
+# Wikinews lead sentences (CAMEO)
+
+
+@dataclass(frozen=True, slots=True)
+class GoldEvent:
+    """One gold CAMEO event of a Wikinews sentence; `alt` lists other defensible codes."""
+
+    sid: str
+    source: str | None
+    target: str | None
+    cameo: str
+    alt: tuple[str, ...] = ()
+    source_text: str | None = None
+    target_text: str | None = None
+
+    def accepts(self, event: Event, digits: int) -> bool:
+        """Tell whether a coded event matches this one at the root (2) or 3-digit (3) level.
+
+        Source and target countries must agree (no target = no target) and the event's code,
+        cut to `digits`, must be that of `cameo` or of an `alt` code.
+        """
+        target = event.target.code if event.target else None
+        if country_of(event.source.code) != country_of(self.source):
+            return False
+        if country_of(target) != country_of(self.target):
+            return False
+        return event.cameo[:digits] in {code[:digits] for code in (self.cameo, *self.alt)}
+
+    def describe(self) -> str:
+        """Return a one-line summary: `111 (alt 010,012) USALEG->USALEG`."""
+        alt = f" (alt {','.join(self.alt)})" if self.alt else ""
+        return f"{self.cameo}{alt} {self.source or '?'}->{self.target or '-'}"
+
+
+def one_to_one(
+    gold: Sequence[GoldEvent], produced: Sequence[Event], digits: int
+) -> list[tuple[int, int]]:
+    """Return the largest set of (gold index, produced index) pairs that match, each used once.
+
+    A maximum bipartite matching (augmenting paths), so that one event's choice never blocks a
+    match that another assignment would allow.
+    """
+    candidates = [
+        [j for j, event in enumerate(produced) if event_gold.accepts(event, digits)]
+        for event_gold in gold
+    ]
+    owner: dict[int, int] = {}  # produced index -> gold index
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j in candidates[i]:
+            if j in seen:
+                continue
+            seen.add(j)
+            if j not in owner or augment(owner[j], seen):
+                owner[j] = i
+                return True
+        return False
+
+    for i in range(len(gold)):
+        augment(i, set())
+    return sorted((i, j) for j, i in owner.items())
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceAlignment:
+    """Where an article's gold sentences lie in tocsin's (normalised) article text."""
+
+    ranges: Mapping[str, tuple[int, int]]
+    unmatched: tuple[str, ...] = ()
+
+    def sid_at(self, offset: int) -> str | None:
+        """Return the gold sentence whose text covers character `offset`, if any."""
+        for sid, (start, end) in self.ranges.items():
+            if start <= offset < end:
+                return sid
+        return None
+
+    def sid_of_span(self, start: int, end: int) -> str | None:
+        """Return the gold sentence covering most of [start, end), if it covers at least half."""
+        best, best_overlap = None, 0
+        for sid, (low, high) in self.ranges.items():
+            overlap = min(end, high) - max(start, low)
+            if overlap > best_overlap:
+                best, best_overlap = sid, overlap
+        return best if best_overlap * 2 >= end - start > 0 else None
+
+    def sid_of_event(self, event: Event) -> str | None:
+        """Return the gold sentence holding an event's predicate, else the one of its sentence."""
+        start, end = event.predicate_span
+        if end > start:
+            sid = self.sid_at(start)
+            if sid is not None:
+                return sid
+        return self.sid_of_span(*event.span)
+
+
+def _words(text: str) -> list[tuple[str, int, int]]:
+    return [
+        (unicodedata.normalize("NFKC", match.group()).casefold(), match.start(), match.end())
+        for match in _WORD_RE.finditer(text)
+    ]
+
+
+def align_sentences(
+    text: str, sentences: Sequence[tuple[str, str]], min_coverage: float = MIN_SENTENCE_COVERAGE
+) -> SentenceAlignment:
+    """Locate numbered gold sentences `(sid, text)` in an article's text by aligning their words.
+
+    The word sequences are aligned (ignoring case, punctuation and whitespace, which
+    normalisation may change); a gold sentence spans its first to last aligned word, and is
+    unmatched when fewer than `min_coverage` of its words were aligned.
+    """
+    article_words = _words(text)
+    gold_words: list[str] = []
+    owners: list[str] = []
+    totals: Counter[str] = Counter()
+    for sid, sentence in sentences:
+        for word, _, _ in _words(sentence):
+            gold_words.append(word)
+            owners.append(sid)
+            totals[sid] += 1
+    matcher = SequenceMatcher(None, gold_words, [w for w, _, _ in article_words], autojunk=False)
+    spans: dict[str, list[int]] = {}
+    found: Counter[str] = Counter()
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            sid = owners[block.a + k]
+            _, start, end = article_words[block.b + k]
+            found[sid] += 1
+            span = spans.setdefault(sid, [start, end])
+            span[0], span[1] = min(span[0], start), max(span[1], end)
+    ranges: dict[str, tuple[int, int]] = {}
+    unmatched: list[str] = []
+    for sid, _ in sentences:
+        if totals[sid] and found[sid] >= min_coverage * totals[sid]:
+            ranges[sid] = (spans[sid][0], spans[sid][1])
+        else:
+            unmatched.append(sid)
+    return SentenceAlignment(ranges, tuple(unmatched))
+
+
+@dataclass(frozen=True, slots=True)
+class CameoMiss:
+    """A false positive (a coded event no gold event matches) or a false negative (the reverse)."""
+
+    sid: str
+    text: str
+    event: str
+    produced: tuple[str, ...] = ()  # for a false negative: what tocsin coded in that sentence
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the miss as a JSON-ready dict."""
+        return {
+            "sid": self.sid,
+            "text": self.text,
+            "event": self.event,
+            "produced": list(self.produced),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class LevelScore:
+    """Matches at one level of the CAMEO code (root or 3-digit) and the counts they rest on."""
+
+    matched: int
+    produced: int
+    gold: int
+
+    @property
+    def precision(self) -> float:
+        """matched / produced."""
+        return ratio(self.matched, self.produced)
+
+    @property
+    def recall(self) -> float:
+        """matched / gold."""
+        return ratio(self.matched, self.gold)
+
+    @property
+    def f1(self) -> float:
+        """Harmonic mean of precision and recall."""
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the score as a JSON-ready dict."""
+        return {
+            "matched": self.matched,
+            "produced": self.produced,
+            "gold": self.gold,
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+        }
+
+
+@dataclass(slots=True)
+class CameoReport:
+    """Precision, recall and F1 of CAMEO events on gold sentences, at root and 3-digit level.
+
+    `sentences` counts the gold sentences, `disputed` those left out, `unmatched` the scored gold
+    sentences that could not be found in tocsin's article text (their gold events count as
+    missed). The confusion table pairs gold and coded roots (root-level matches first, then the
+    leftovers of a sentence in order, then `none` for what is left on either side).
+    """
+
+    path: str
+    articles: int
+    sentences: int
+    disputed: int
+    unmatched: tuple[str, ...]
+    root: LevelScore
+    digit3: LevelScore
+    confusion: Counter[tuple[str, str]]
+    false_positives: list[CameoMiss]
+    false_negatives: list[CameoMiss]
+
+    name = "wikinews"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as a JSON-ready dict."""
+        return {
+            "set": self.name,
+            "path": self.path,
+            "articles": self.articles,
+            "sentences": self.sentences,
+            "disputed": self.disputed,
+            "unmatched_sentences": list(self.unmatched),
+            "root": self.root.to_dict(),
+            "digit3": self.digit3.to_dict(),
+            "confusion": [
+                {"gold": gold, "produced": produced, "count": count}
+                for (gold, produced), count in sorted(self.confusion.items())
+            ],
+            "false_positives": [miss.to_dict() for miss in self.false_positives],
+            "false_negatives": [miss.to_dict() for miss in self.false_negatives],
+        }
+
+    def render(self, details: bool = False) -> str:
+        """Return the report as plain text; `details` adds the confusion table and the misses."""
+        summary = format_table(
+            ("Wikinews CAMEO", "matched", "produced", "gold", "precision", "recall", "F1"),
+            [
+                (label, s.matched, s.produced, s.gold, s.precision, s.recall, s.f1)
+                for label, s in (("root", self.root), ("3-digit", self.digit3))
+            ],
+        )
+        header = (
+            f"{self.articles} articles, {self.sentences} gold sentences, {self.disputed} disputed "
+            f"left out, {len(self.unmatched)} not found in the coded text"
+            + (f" ({', '.join(self.unmatched)})" if self.unmatched else "")
+        )
+        if not details:
+            return f"{summary}\n{header}"
+        confusion = format_table(
+            ("gold root", "tocsin root", "count"),
+            [(g, p, n) for (g, p), n in sorted(self.confusion.items())],
+        )
+        fps = format_table(
+            ("sentence", "tocsin coded", "text"),
+            [(m.sid, m.event, _shorten(m.text, 80)) for m in self.false_positives],
+        )
+        fns = format_table(
+            ("sentence", "gold", "tocsin coded there", "text"),
+            [
+                (m.sid, m.event, "; ".join(m.produced) or NONE, _shorten(m.text, 60))
+                for m in self.false_negatives
+            ],
+        )
+        return "\n\n".join(
+            [
+                f"{summary}\n{header}",
+                f"Roots, gold against tocsin:\n{confusion}",
+                f"False positives at root level ({len(self.false_positives)}):\n{fps}",
+                f"False negatives at root level ({len(self.false_negatives)}):\n{fns}",
+            ]
+        )
+
+
+def read_gold_sentences(path: str | Path) -> dict[str, list[tuple[str, str]]]:
+    """Read the numbered gold sentences: article id -> [(sentence id, text), ...] in order."""
+    path = Path(path)
+    data, raw = _load_json(path)
+    if not isinstance(data, list):
+        raise DictionaryError(str(path), 1, "expected a JSON list of articles")
+    articles: dict[str, list[tuple[str, str]]] = {}
+    for index, item in enumerate(data):
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            raise DictionaryError(str(path), 0, f"entry {index} has no article `id`")
+        article_id = item["id"]
+        sentences = item.get("sentences")
+        if not isinstance(sentences, list) or not all(isinstance(s, str) for s in sentences):
+            line = _line_of(raw, f'"{article_id}"')
+            raise DictionaryError(
+                str(path), line, f"{article_id}: `sentences` must be a list of text"
+            )
+        articles[article_id] = [(f"{article_id}#{k}", text) for k, text in enumerate(sentences)]
+    return articles
+
+
+def read_gold_events(path: str | Path, known: Iterable[str] | None = None) -> list[GoldEvent]:
+    """Read the gold CAMEO events, one JSON object a line; `known` restricts the sentence ids."""
+    path = Path(path)
+    known_ids = set(known) if known is not None else None
+    events: list[GoldEvent] = []
+    for line_no, line in enumerate(_read_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise DictionaryError(str(path), line_no, f"not valid JSON: {error.msg}") from None
+        events.append(_gold_event(record, path, line_no, known_ids))
+    return events
+
+
+def _gold_event(record: Any, path: Path, line: int, known: set[str] | None) -> GoldEvent:
+    if not isinstance(record, dict):
+        raise DictionaryError(str(path), line, "expected a JSON object")
+    sid = record.get("sid")
+    if not isinstance(sid, str) or not _SID_RE.fullmatch(sid):
+        raise DictionaryError(str(path), line, f"bad sentence id {sid!r}")
+    if known is not None and sid not in known:
+        raise DictionaryError(str(path), line, f"sentence {sid} is not among the gold sentences")
+    codes = [record.get("cameo"), *(record.get("alt") or [])]
+    for code in codes:
+        try:
+            root_of(code if isinstance(code, str) else "")
+        except ValueError:
+            raise DictionaryError(str(path), line, f"bad CAMEO code {code!r}") from None
+    for key in ("source", "target"):
+        if record.get(key) is not None and not isinstance(record[key], str):
+            raise DictionaryError(str(path), line, f"`{key}` must be an actor code or null")
+    return GoldEvent(
+        sid=sid,
+        source=record.get("source"),
+        target=record.get("target"),
+        cameo=codes[0],
+        alt=tuple(codes[1:]),
+        source_text=record.get("source_text"),
+        target_text=record.get("target_text"),
+    )
+
+
+def read_disputed(path: str | Path) -> set[str]:
+    """Read the disputed sentence ids, one a line (blank lines and `#` comments ignored)."""
+    path = Path(path)
+    disputed: set[str] = set()
+    for line_no, line in enumerate(_read_text(path).splitlines(), start=1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        if not _SID_RE.fullmatch(text):
+            raise DictionaryError(str(path), line_no, f"not a sentence id: {text!r}")
+        disputed.add(text)
+    return disputed
+
+
+def read_gold_articles(path: str | Path) -> list[tuple[str, Article]]:
+    """Read the gold articles (tocsin's JSONL layout) as (record id, Article) pairs in order."""
+    path = Path(path)
+    articles: list[tuple[str, Article]] = []
+    for line_no, line in enumerate(_read_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise DictionaryError(str(path), line_no, f"not valid JSON: {error.msg}") from None
+        if not isinstance(record, dict) or not isinstance(record.get("id"), str):
+            raise DictionaryError(str(path), line_no, "expected an object with an `id`")
+        try:
+            article = record_to_article(record, source=str(path), line=line_no)
+        except InputError as error:
+            raise DictionaryError(str(path), line_no, error.reason) from None
+        articles.append((record["id"], article))
+    return articles
+
+
+def score_cameo(
+    sentences: Mapping[str, str],
+    gold: Iterable[GoldEvent],
+    produced: Mapping[str, Sequence[Event]],
+    *,
+    disputed: Iterable[str] = (),
+    unmatched: Iterable[str] = (),
+    path: str = "",
+    articles: int = 0,
+) -> CameoReport:
+    """Score coded events against gold events, sentence by sentence (the README's rules).
+
+    `sentences` maps every gold sentence id to its text; `produced` the coded events mapped to
+    each sentence. Disputed sentences are left out of all counts.
+    """
+    disputed_ids = set(disputed)
+    gold_by_sid: dict[str, list[GoldEvent]] = defaultdict(list)
+    for event in gold:
+        gold_by_sid[event.sid].append(event)
+    counts: Counter[str] = Counter()
+    confusion: Counter[tuple[str, str]] = Counter()
+    false_positives: list[CameoMiss] = []
+    false_negatives: list[CameoMiss] = []
+    for sid, text in sentences.items():
+        if sid in disputed_ids:
+            continue
+        golds, events = gold_by_sid.get(sid, []), list(produced.get(sid, ()))
+        root_pairs = one_to_one(golds, events, 2)
+        counts["gold"] += len(golds)
+        counts["produced"] += len(events)
+        counts["root"] += len(root_pairs)
+        counts["digit3"] += len(one_to_one(golds, events, 3))
+        for i, j in root_pairs:
+            confusion[(golds[i].cameo[:2], events[j].cameo_root)] += 1
+        matched_gold = {i for i, _ in root_pairs}
+        matched_events = {j for _, j in root_pairs}
+        left_gold = [g for i, g in enumerate(golds) if i not in matched_gold]
+        left_events = [e for j, e in enumerate(events) if j not in matched_events]
+        for k in range(max(len(left_gold), len(left_events))):
+            gold_root = left_gold[k].cameo[:2] if k < len(left_gold) else NONE
+            coded_root = left_events[k].cameo_root if k < len(left_events) else NONE
+            confusion[(gold_root, coded_root)] += 1
+        coded_here = tuple(describe_event(event) for event in events)
+        false_positives += [CameoMiss(sid, text, describe_event(e)) for e in left_events]
+        false_negatives += [CameoMiss(sid, text, g.describe(), coded_here) for g in left_gold]
+    return CameoReport(
+        path=path,
+        articles=articles,
+        sentences=len(sentences),
+        disputed=len(disputed_ids & set(sentences)),
+        unmatched=tuple(sid for sid in unmatched if sid not in disputed_ids),
+        root=LevelScore(counts["root"], counts["produced"], counts["gold"]),
+        digit3=LevelScore(counts["digit3"], counts["produced"], counts["gold"]),
+        confusion=confusion,
+        false_positives=false_positives,
+        false_negatives=false_negatives,
+    )
+
+
+def score_wikinews(
+    articles_path: str | Path,
+    sentences_path: str | Path,
+    gold_path: str | Path,
+    disputed_path: str | Path,
+    *,
+    options: Options | None = None,
+    nlp: Language | None = None,
+    coder: ArticleCoder | None = None,
+) -> CameoReport:
+    """Score tocsin on the Wikinews gold sentences, coding each article whole.
+
+    Each coded event is mapped to the gold sentence holding its predicate (events outside the
+    numbered lead sentences are ignored), disputed sentences are left out, and the rest is scored
+    by `score_cameo`.
+    """
+    sentences_by_article = read_gold_sentences(sentences_path)
+    all_sentences = {
+        sid: text for sentences in sentences_by_article.values() for sid, text in sentences
+    }
+    gold = read_gold_events(gold_path, all_sentences)
+    disputed = read_disputed(disputed_path)
+    records = read_gold_articles(articles_path)
+    coder = coder or default_coder(options, nlp)
+    produced: dict[str, list[Event]] = defaultdict(list)
+    unmatched: list[str] = []
+    seen: set[str] = set()
+    for (record_id, _), coded in zip(records, coder(a for _, a in records), strict=True):
+        sentences = sentences_by_article.get(record_id)
+        if sentences is None:
+            LOGGER.warning("%s: article %s has no gold sentences", articles_path, record_id)
+            continue
+        seen.add(record_id)
+        alignment = align_sentences(coded.article.text, sentences)
+        unmatched += alignment.unmatched
+        for event in coded.events:
+            sid = alignment.sid_of_event(event)
+            if sid is not None:
+                produced[sid].append(event)
+    for article_id, sentences in sentences_by_article.items():
+        if article_id not in seen:
+            LOGGER.warning("%s: gold article %s is missing", articles_path, article_id)
+            unmatched += [sid for sid, _ in sentences]
+    report = score_cameo(
+        all_sentences,
+        gold,
+        produced,
+        disputed=disputed,
+        unmatched=unmatched,
+        path=str(gold_path),
+        articles=len(seen),
+    )
+    LOGGER.info("Wikinews: root F1 %.3f, 3-digit F1 %.3f", report.root.f1, report.digit3.f1)
+    return report
+
+
+# ---------------------------------------------------------------------------------------------
+# PETRARCH unit-test records
+
+
+@dataclass(frozen=True, slots=True)
+class PetrarchRecord:
+    """One PETRARCH test sentence and the set of (source, target, code) it should yield.
+
+    `expects` is `events`, `noevents` or `error:<kind>` (an input PETRARCH must discard or
+    reject, so no event is expected).
+    """
+
+    id: str
+    category: str
+    text: str
+    date: date | None
+    expected: frozenset[tuple[str, str, str]]
+    expects: str = "events"
+
+
+@dataclass(frozen=True, slots=True)
+class PetrarchResult:
+    """A record, what tocsin coded, and whether the two sets are equal."""
+
+    record: PetrarchRecord
+    produced: frozenset[tuple[str, str, str]]
+
+    @property
+    def exact(self) -> bool:
+        """True when tocsin's (source, target, code) set equals the expected set."""
+        return self.produced == self.record.expected
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the result as a JSON-ready dict."""
+        return {
+            "id": self.record.id,
+            "category": self.record.category,
+            "text": self.record.text,
+            "expects": self.record.expects,
+            "expected": sorted(list(t) for t in self.record.expected),
+            "produced": sorted(list(t) for t in self.produced),
+            "exact": self.exact,
+        }
+
+
+@dataclass(slots=True)
+class PetrarchReport:
+    """Share of PETRARCH test records tocsin codes exactly, with the skipped records and why."""
+
+    path: str
+    results: list[PetrarchResult] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    dictionaries: dict[str, bool] = field(default_factory=dict)  # file -> present in the folder
+    dictionaries_loaded: bool = False
+
+    name = "petrarch"
+
+    @property
+    def n(self) -> int:
+        """Number of records scored."""
+        return len(self.results)
+
+    @property
+    def exact(self) -> int:
+        """Number of records coded exactly."""
+        return sum(result.exact for result in self.results)
+
+    @property
+    def share(self) -> float:
+        """exact / n."""
+        return ratio(self.exact, self.n)
+
+    def per_category(self) -> dict[str, TypeTally]:
+        """Records and exact codings by the records' category."""
+        tallies: dict[str, TypeTally] = {}
+        for result in self.results:
+            tally = tallies.setdefault(result.record.category, TypeTally())
+            tally.n += 1
+            tally.recalled += result.exact
+        return tallies
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as a JSON-ready dict."""
+        return {
+            "set": self.name,
+            "path": self.path,
+            "n": self.n,
+            "exact": self.exact,
+            "share": self.share,
+            "dictionaries": self.dictionaries,
+            "dictionaries_loaded": self.dictionaries_loaded,
+            "per_category": {
+                name: {"n": t.n, "exact": t.recalled}
+                for name, t in sorted(self.per_category().items())
+            },
+            "skipped": [{"id": rid, "reason": reason} for rid, reason in self.skipped],
+            "results": [result.to_dict() for result in self.results],
+        }
+
+    def render(self, details: bool = False) -> str:
+        """Return the report as plain text; `details` adds categories, skips and mismatches."""
+        summary = format_table(
+            ("PETRARCH", "n", "exact", "share"),
+            [("records coded exactly", self.n, self.exact, self.share)],
+        )
+        loaded = "loaded" if self.dictionaries_loaded else "not loaded (tocsin's own lexicons used)"
+        summary += (
+            f"\n{len(self.skipped)} records skipped by the file's markers; dictionaries {loaded}"
+        )
+        if not details:
+            return summary
+        categories = format_table(
+            ("category", "n", "exact", "share"),
+            [(name, t.n, t.recalled, t.recall) for name, t in sorted(self.per_category().items())],
+        )
+        skipped = format_table(("id", "reason"), self.skipped)
+        wrong = format_table(
+            ("id", "expected", "tocsin coded", "text"),
+            [
+                (
+                    r.record.id,
+                    _triples(r.record.expected) or r.record.expects,
+                    _triples(r.produced) or NONE,
+                    _shorten(r.record.text, 60),
+                )
+                for r in self.results
+                if not r.exact
+            ],
+        )
+        return "\n\n".join(
+            [summary, categories, f"Skipped:\n{skipped}", f"Not coded exactly:\n{wrong}"]
+        )
+
+
+def _triples(triples: Iterable[tuple[str, str, str]]) -> str:
+    return "; ".join(f"{s} {t} {c}" for s, t, c in sorted(triples))
+
+
+@dataclass(frozen=True, slots=True)
+class PetrarchFile:
+    """A PETRARCH validation file: its scoreable records, skipped ids and dictionary names."""
+
+    records: tuple[PetrarchRecord, ...]
+    skipped: tuple[tuple[str, str], ...]
+    dictionaries: tuple[str, ...]
+
+
+def read_petrarch_records(path: str | Path) -> PetrarchFile:
+    """Read a PETRARCH validation XML file, honouring its own markers as PETRARCH's validator does.
+
+    - `<Environment><Include>` lists the categories to score: a record of another category is
+      skipped; the word `valid` there means only records with `sentence="true"` are scored
+      (PETRARCH marks with `sentence="false"` the records it does not implement). Categories in
+      `<Exclude>` are skipped.
+    - A record with a `<Skip>` element is skipped; a `<Stop>` element ends the file.
+    - `<EventCoding noevents="True">` expects no event, and so does `<EventCoding error="...">`
+      (an input PETRARCH must reject or discard).
+    - Codes are compared as written; `---` stands for an actor that cannot be coded (and for no
+      target).
+    """
+    path = Path(path)
+    raw = _read_text(path)
+    try:
+        root = ET.fromstring(raw)
+    except ET.ParseError as error:
+        raise DictionaryError(str(path), error.position[0], f"malformed XML: {error}") from None
+    environment = root.find("Environment")
+    include = _words_of(environment, "Include")
+    exclude = _words_of(environment, "Exclude")
+    valid_only = "valid" in include
+    include.discard("valid")
+    dictionaries = tuple(
+        (element.text or "").strip()
+        for tag in ("Verbfile", "Actorfile", "Agentfile", "Discardfile")
+        for element in (environment.findall(tag) if environment is not None else [])
+        if (element.text or "").strip()
+    )
+    container = root.find("Sentences")
+    elements = (container if container is not None else root).findall("Sentence")
+    if not elements:
+        raise DictionaryError(str(path), 0, "no <Sentence> records")
+    records: list[PetrarchRecord] = []
+    skipped: list[tuple[str, str]] = []
+    for element in elements:
+        record_id = element.get("id", "").strip()
+        line = _line_of(raw, f'"{record_id}"') if record_id else 0
+        if not record_id:
+            raise DictionaryError(str(path), line, "a <Sentence> has no id")
+        if element.find("Stop") is not None:
+            break
+        category = element.get("category", "").strip()
+        reason = None
+        if valid_only and element.get("sentence", "").strip().lower() != "true":
+            reason = 'sentence="false": not a validated record'
+        elif include and category not in include:
+            reason = f"category {category!r} not in <Include>"
+        elif category in exclude:
+            reason = f"category {category!r} in <Exclude>"
+        elif element.find("Skip") is not None:
+            reason = "<Skip> element"
+        if reason:
+            skipped.append((record_id, reason))
+            continue
+        records.append(_petrarch_record(element, record_id, category, path, line))
+    return PetrarchFile(tuple(records), tuple(skipped), dictionaries)
+
+
+def _words_of(environment: ET.Element | None, tag: str) -> set[str]:
+    element = environment.find(tag) if environment is not None else None
+    return set((element.text or "").split()) if element is not None else set()
+
+
+def _petrarch_record(
+    element: ET.Element, record_id: str, category: str, path: Path, line: int
+) -> PetrarchRecord:
+    text_element = element.find("Text")
+    text = " ".join((text_element.text or "").split()) if text_element is not None else ""
+    if not text:
+        raise DictionaryError(str(path), line, f"record {record_id} has no <Text>")
+    codings = element.findall("EventCoding")
+    if not codings:
+        raise DictionaryError(str(path), line, f"record {record_id} has no <EventCoding>")
+    expected: set[tuple[str, str, str]] = set()
+    expects = "events"
+    for coding in codings:
+        if coding.get("noevents", "").strip().lower() == "true":
+            expects = "noevents"
+            continue
+        if coding.get("error"):
+            expects = f"error:{coding.get('error', '').strip()}"
+            continue
+        triple = tuple(
+            coding.get(key, "").strip() for key in ("sourcecode", "targetcode", "eventcode")
+        )
+        if not all(triple):
+            raise DictionaryError(
+                str(path),
+                line,
+                f"record {record_id}: <EventCoding> needs sourcecode, "
+                "targetcode and eventcode (or noevents/error)",
+            )
+        expected.add((triple[0], triple[1], triple[2]))
+    return PetrarchRecord(
+        id=record_id,
+        category=category,
+        text=text,
+        date=_compact_date(element.get("date", "")),
+        expected=frozenset(expected),
+        expects=expects if not expected else "events",
+    )
+
+
+def _compact_date(value: str) -> date | None:
+    try:
+        return datetime.strptime(value.strip(), "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def petrarch_triples(events: Iterable[Event]) -> frozenset[tuple[str, str, str]]:
+    """Return coded events as PETRARCH writes them: (source, target, code), `---` for none."""
+    return frozenset(
+        (
+            event.source.code or NO_ACTOR,
+            event.target.code if event.target and event.target.code else NO_ACTOR,
+            event.cameo,
+        )
+        for event in events
+    )
+
+
+def score_petrarch(
+    records_path: str | Path,
+    dictionary_dir: str | Path | None = None,
+    *,
+    dictionaries: object | None = None,
+    options: Options | None = None,
+    nlp: Language | None = None,
+    coder: ArticleCoder | None = None,
+) -> PetrarchReport:
+    """Score tocsin on PETRARCH's unit-test records: the share of records coded exactly.
+
+    Each record's text is coded as a one-sentence article. The records use fictional actors
+    defined in the `PETR.Validate.*` dictionaries named by the file; `dictionaries` is the hook for
+    loaded user dictionaries, passed to the pipeline when its options accept them; until then the
+    records are scored with tocsin's own lexicons (and the share is low).
+    """
+    petrarch = read_petrarch_records(records_path)
+    folder = Path(dictionary_dir) if dictionary_dir is not None else Path(records_path).parent
+    report = PetrarchReport(
+        path=str(records_path),
+        skipped=list(petrarch.skipped),
+        dictionaries={name: (folder / name).is_file() for name in petrarch.dictionaries},
+    )
+    if dictionaries is not None:
+        options = options or Options()
+        if "dictionaries" in {f.name for f in dataclasses.fields(options)}:
+            options = dataclasses.replace(options, dictionaries=dictionaries)  # type: ignore[call-arg]
+            report.dictionaries_loaded = True
+        else:
+            LOGGER.warning("tocsin cannot use PETRARCH dictionaries yet; using its own lexicons")
+    coder = coder or default_coder(options, nlp)
+    articles = (
+        article_from_text(record.text, date=record.date, origin=f"{records_path}#{record.id}")
+        for record in petrarch.records
+    )
+    for record, coded in zip(petrarch.records, coder(articles), strict=True):
+        report.results.append(PetrarchResult(record, petrarch_triples(coded.events)))
+    LOGGER.info("PETRARCH: %d of %d records coded exactly", report.exact, report.n)
+    return report
+
+
+# ---------------------------------------------------------------------------------------------
+# The founding article: no violent act coded from a negated or hypothetical sentence
+
+
+@dataclass(slots=True)
+class FoundingReport:
+    """Events of CAMEO roots 18-20 coded from sentences with a negation or hypothetical cue.
+
+    The cues are the words not, n't, never, no, would, could, if and any (as whole words).
+    """
+
+    path: str
+    events: int = 0
+    flagged: list[tuple[str, str]] = field(default_factory=list)  # (event, sentence)
+
+    name = "founding"
+
+    @property
+    def count(self) -> int:
+        """Number of flagged events (the target is 0)."""
+        return len(self.flagged)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as a JSON-ready dict."""
+        return {
+            "set": self.name,
+            "path": self.path,
+            "events": self.events,
+            "flagged": [{"event": e, "sentence": s} for e, s in self.flagged],
+        }
+
+    def render(self, details: bool = False) -> str:
+        """Return the report as plain text; `details` lists the flagged events."""
+        summary = format_table(
+            ("Founding article", "events", "value"),
+            [("root 18-20 events in negated/hypothetical sentences", self.events, self.count)],
+        )
+        if not details or not self.flagged:
+            return summary
+        flagged = format_table(
+            ("event", "sentence"), [(e, _shorten(s, 80)) for e, s in self.flagged]
+        )
+        return f"{summary}\n\n{flagged}"
+
+
+def has_negation_cue(sentence: str) -> bool:
+    """Tell whether a sentence contains a negation or hypothetical cue word."""
+    return _CUE_RE.search(sentence) is not None
+
+
+def score_founding_article(
+    path: str | Path,
+    *,
+    options: Options | None = None,
+    nlp: Language | None = None,
+    coder: ArticleCoder | None = None,
+) -> FoundingReport:
+    """Count the events of root 18, 19 or 20 coded from negated or hypothetical sentences."""
+    article = read_text_file(path)
+    coder = coder or default_coder(options, nlp)
+    report = FoundingReport(path=str(path))
+    for coded in coder([article]):
+        report.events += len(coded.events)
+        for event in coded.events:
+            if event.cameo_root in {"18", "19", "20"} and has_negation_cue(event.sentence):
+                report.flagged.append((describe_event(event), event.sentence))
+    return report
+
+
+# ---------------------------------------------------------------------------------------------
+# Everything at once
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedReport:
+    """A gold set that was not scored, and why."""
+
+    name: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the skip as a JSON-ready dict."""
+        return {"set": self.name, "skipped": self.reason}
+
+    def render(self, details: bool = False) -> str:
+        """Return one line saying what was skipped and why."""
+        return f"{self.name}: skipped ({self.reason})"
+
+
+Report = PloverReport | CameoReport | PetrarchReport | FoundingReport | SkippedReport
+
+
+def run_all(
+    shared_data_dir: str | Path, *, options: Options | None = None, nlp: Language | None = None
+) -> dict[str, Report]:
+    """Score every gold set present under a shared data folder; skip the rest with a reason.
+
+    Returns reports keyed `plover`, `wikinews`, `petrarch` and `founding` (the founding article
+    lives in `../seed/` next to the data folder). The model and the lexicons are loaded once.
+    """
+    base = Path(shared_data_dir)
+    options = options or Options()
+    coder = default_coder(options, nlp)
+    reports: dict[str, Report] = {}
+
+    def missing(*names: Path) -> str | None:
+        absent = [str(name) for name in names if not (base / name).is_file()]
+        return f"missing {', '.join(absent)}" if absent else None
+
+    reason = missing(PLOVER_FILE)
+    reports["plover"] = (
+        SkippedReport("plover", reason) if reason else score_plover(base / PLOVER_FILE, coder=coder)
+    )
+    reason = missing(*WIKINEWS_FILES)
+    reports["wikinews"] = (
+        SkippedReport("wikinews", reason)
+        if reason
+        else score_wikinews(*(base / name for name in WIKINEWS_FILES), coder=coder)
+    )
+    reason = missing(PETRARCH_FILE)
+    reports["petrarch"] = (
+        SkippedReport("petrarch", reason)
+        if reason
+        else score_petrarch(base / PETRARCH_FILE, (base / PETRARCH_FILE).parent, coder=coder)
+    )
+    reason = missing(FOUNDING_FILE)
+    reports["founding"] = (
+        SkippedReport("founding", reason)
+        if reason
+        else score_founding_article(base / FOUNDING_FILE, coder=coder)
+    )
+    return reports

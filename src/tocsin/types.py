@@ -1,0 +1,267 @@
+"""The record types that flow through tocsin's pipeline, all in one place.
+
+Every stage is a function over these records: ingest yields `Article`s (or `Rejection`s), parse
+splits an article into `Sentence`s, actors produce `ActorMention`s, attribution produces `Quote`s and
+`Attribution`s, and events combine them into `Event`s. The records are plain frozen dataclasses;
+`to_dict()` gives the stable JSON form documented in the README.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+def content_hash(text: str) -> str:
+    """Return the article id for a text: the first 16 hex digits of its SHA-256."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A news report as read from its source, with its text already normalised."""
+
+    id: str
+    text: str
+    title: str | None = None
+    date: date | None = None
+    url: str | None = None
+    outlet: str | None = None
+    origin: str | None = None  # the file, URL or record the article was read from
+    authors: tuple[str, ...] = ()
+    language: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the article as a JSON-ready dict."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "url": self.url,
+            "outlet": self.outlet,
+            "origin": self.origin,
+            "authors": list(self.authors),
+            "language": self.language,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """An input that could not be read as an article, and why."""
+
+    origin: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of an article: its index and character span in the article text."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    """A mention of an actor in the text, coded to a CAMEO actor code where possible.
+
+    `code` is the country (ISO-3 or an IGO/non-state code) followed by role codes, e.g. `IRNMIL`;
+    `rule` says which rule or dictionary entry produced the code, so a user can see why.
+    """
+
+    text: str
+    start: int
+    end: int
+    code: str | None = None
+    country: str | None = None
+    role: str | None = None
+    kind: str = "unknown"  # country | government | person | organisation | group | outlet | anonymous
+    rule: str = ""
+    name: str | None = None  # a person's name when the mention is (or is apposed to) a person
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the mention in the event record's `source`/`target` form."""
+        return {
+            "text": self.text,
+            "code": self.code,
+            "country": self.country,
+            "role": self.role,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """Who a claim rests on: a named person or organisation, an outlet, or an anonymous source."""
+
+    text: str
+    code: str | None = None
+    anonymous: bool = False
+    kind: str = "named_person"  # named_official | named_person | organisation | media | anonymous
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the speaker as a JSON-ready dict."""
+        return {
+            "text": self.text,
+            "code": self.code,
+            "anonymous": self.anonymous,
+            "kind": self.kind,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """Who asserts an event, through whom, and whether in their own quoted words.
+
+    `speaker` is None when the article asserts the event in its own voice. `via` lists the relaying
+    outlets nearest first, ending with the publishing outlet when the article's metadata names it.
+    """
+
+    speaker: Speaker | None = None
+    cue: str | None = None
+    via: tuple[str, ...] = ()
+    quoted: bool = False
+
+    @property
+    def own_voice(self) -> bool:
+        """True when the article asserts the event itself, with no speaker or relay."""
+        return self.speaker is None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the attribution in the event record's form."""
+        return {
+            "speaker": self.speaker.to_dict() if self.speaker else None,
+            "cue": self.cue,
+            "via": list(self.via),
+            "quoted": self.quoted,
+            "own_voice": self.own_voice,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A direct or indirect quotation: its content span, speaker, cue verb and relay chain."""
+
+    article_id: str
+    sentence_index: int
+    text: str
+    start: int
+    end: int
+    direct: bool
+    speaker: Speaker | None = None
+    cue: str | None = None
+    via: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the quote as a JSON-ready dict."""
+        return {
+            "article_id": self.article_id,
+            "sentence_index": self.sentence_index,
+            "text": self.text,
+            "span": [self.start, self.end],
+            "direct": self.direct,
+            "speaker": self.speaker.to_dict() if self.speaker else None,
+            "cue": self.cue,
+            "via": list(self.via),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where an event happened, as far as the text says."""
+
+    name: str
+    country: str | None = None
+    method: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the location as a JSON-ready dict."""
+        return {"name": self.name, "country": self.country, "method": self.method}
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One coded event: who did what to whom, when, where, and according to whom."""
+
+    event_id: str
+    article_id: str
+    date: date | None
+    sentence_index: int
+    sentence: str
+    span: tuple[int, int]
+    source: ActorMention
+    target: ActorMention | None
+    cameo: str
+    cameo_root: str
+    quad_class: int
+    goldstein: float
+    attribution: Attribution
+    location: Location | None = None
+    predicate: str = ""
+    predicate_span: tuple[int, int] = (0, 0)
+    plover_type: str | None = None
+    plover_mode: str | None = None
+    confidence: float = 0.5
+    modality: str = "asserted"  # asserted | intended | threatened
+    date_basis: str = "article"  # how `date` was resolved: article | expression | none
+    extras: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the event in the stable JSONL contract documented in the README."""
+        return {
+            "event_id": self.event_id,
+            "article_id": self.article_id,
+            "date": self.date.isoformat() if self.date else None,
+            "sentence_index": self.sentence_index,
+            "sentence": self.sentence,
+            "span": list(self.span),
+            "source": self.source.to_dict(),
+            "target": self.target.to_dict() if self.target else None,
+            "cameo": self.cameo,
+            "cameo_root": self.cameo_root,
+            "quad_class": self.quad_class,
+            "goldstein": self.goldstein,
+            "plover": {"type": self.plover_type, "mode": self.plover_mode},
+            "attribution": self.attribution.to_dict(),
+            "location": self.location.to_dict() if self.location else None,
+            "predicate": {"text": self.predicate, "span": list(self.predicate_span)},
+            "confidence": round(self.confidence, 3),
+            "modality": self.modality,
+            "date_basis": self.date_basis,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CodedArticle:
+    """An article with everything the pipeline found in it."""
+
+    article: Article
+    sentences: tuple[Sentence, ...]
+    mentions: tuple[ActorMention, ...]
+    quotes: tuple[Quote, ...]
+    events: tuple[Event, ...]
+
+    def sourcing_summary(self) -> dict[str, Any]:
+        """Return how the article's events are sourced: anonymous share and named sources."""
+        total = len(self.events)
+        anonymous = sum(
+            1 for e in self.events if e.attribution.speaker and e.attribution.speaker.anonymous
+        )
+        named = {
+            e.attribution.speaker.text
+            for e in self.events
+            if e.attribution.speaker and not e.attribution.speaker.anonymous
+        }
+        return {
+            "events": total,
+            "anonymous_events": anonymous,
+            "anonymous_share": (anonymous / total) if total else 0.0,
+            "named_sources": len(named),
+        }
