@@ -196,9 +196,7 @@ def test_gold_plover_types_fold_onto_table_types() -> None:
     gold_types = {record["event"] for record in json.loads(path.read_text(encoding="utf-8"))}
     gold_types.discard("DOCUMENT")
     table_types = {
-        cameo.fold_plover(entry.plover_type)
-        for entry in cameo.codes().values()
-        if entry.plover_type
+        cameo.fold_plover(entry.plover_type) for entry in cameo.codes().values() if entry.plover_type
     }
     assert {cameo.fold_plover(event_type) for event_type in gold_types} <= table_types
 

@@ -8,7 +8,7 @@ last tests run the real pipeline, on a tiny set and on the shared gold sets wher
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,7 @@ from tocsin.evaluate import (
     one_to_one,
     read_disputed,
     read_gold_events,
+    read_gold_sentences,
     read_petrarch_records,
     read_plover_gold,
     run_all,
@@ -45,9 +46,7 @@ Scripted = tuple[str, str, str | None, str]
 
 
 def _actor(code: str | None) -> ActorMention:
-    return ActorMention(
-        text=code or "", start=0, end=0, code=code, country=code[:3] if code else None
-    )
+    return ActorMention(text=code or "", start=0, end=0, code=code, country=code[:3] if code else None)
 
 
 def make_event(article: Article, sentence: Sentence, at: int, item: Scripted) -> Event:
@@ -136,9 +135,7 @@ def plover_records() -> list[dict[str, object]]:
     ]
 
 
-def test_plover_recall_and_source_country_are_counted_exactly(
-    tmp_path: Path, nlp: Language
-) -> None:
+def test_plover_recall_and_source_country_are_counted_exactly(tmp_path: Path, nlp: Language) -> None:
     path = write_json(tmp_path / "plover.json", plover_records())
     coder = scripted_coder(
         nlp,
@@ -203,10 +200,10 @@ def test_gold_event_matching_compares_countries_roots_and_alt_codes(nlp: Languag
     def coded(source: str, target: str | None, cameo: str) -> Event:
         return make_event(article, sentence, 5, ("accused", source, target, cameo))
 
-    event = gold("a#0", "112", "IRN", "ISR", "173")
+    event = gold("a#0", "112", "IRN", "ISR", "172")
     assert event.accepts(coded("IRNGOV", "ISRMIL", "111"), 2)  # countries only, same root
     assert not event.accepts(coded("IRNGOV", "ISRMIL", "111"), 3)
-    assert event.accepts(coded("IRN", "ISR", "1731"), 3)  # an alt code's first three digits
+    assert event.accepts(coded("IRN", "ISR", "1721"), 3)  # an alt code's first three digits
     assert event.accepts(coded("IRN", "ISR", "170"), 2)  # an alt code's root
     assert not event.accepts(coded("IRN", "USA", "112"), 2)
     assert not event.accepts(coded("IRN", None, "112"), 2)  # null target only matches null
@@ -259,9 +256,7 @@ def write_wikinews(tmp_path: Path) -> tuple[Path, Path, Path, Path]:
         tmp_path / "articles.jsonl",
         [{"id": "wn-1", "title": "A title", "date": "2019-01-04", "text": ARTICLE_TEXT}],
     )
-    sentences = write_json(
-        tmp_path / "sentences.json", [{"id": "wn-1", "sentences": GOLD_SENTENCES}]
-    )
+    sentences = write_json(tmp_path / "sentences.json", [{"id": "wn-1", "sentences": GOLD_SENTENCES}])
     events = write_lines(
         tmp_path / "gold.jsonl",
         [
@@ -419,24 +414,32 @@ def test_petrarch_exact_share(tmp_path: Path, nlp: Language) -> None:
 # Malformed gold files
 
 
-def test_malformed_plover_json_names_file_and_line(tmp_path: Path) -> None:
-    path = tmp_path / "plover.json"
-    path.write_text('[\n {"id": "x", "event": "AGREE",\n  "text": oops}\n]\n', encoding="utf-8")
+@pytest.mark.parametrize(
+    ("name", "content", "read", "line"),
+    [
+        (
+            "plover.json",
+            '[\n {"id": "x", "event": "AGREE",\n  "text": oops}\n]\n',
+            read_plover_gold,
+            3,
+        ),
+        (
+            "records.xml",
+            "<Validation>\n<Sentences>\n<Sentence id='x'>\n</Validation>\n",
+            score_petrarch,
+            4,
+        ),
+        ("sentences.json", '[{"id": "a",\n "sentences": [1, 2]}]', read_gold_sentences, 1),
+    ],
+)
+def test_malformed_gold_files_name_file_and_line(
+    tmp_path: Path, name: str, content: str, read: Callable[[Path], object], line: int
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
     with pytest.raises(DictionaryError) as caught:
-        read_plover_gold(path)
-    assert caught.value.path == str(path)
-    assert caught.value.line == 3
-
-
-def test_malformed_petrarch_xml_names_file_and_line(tmp_path: Path) -> None:
-    path = tmp_path / "records.xml"
-    path.write_text(
-        "<Validation>\n<Sentences>\n<Sentence id='x'>\n</Validation>\n", encoding="utf-8"
-    )
-    with pytest.raises(DictionaryError) as caught:
-        score_petrarch(path)
-    assert caught.value.path == str(path)
-    assert caught.value.line == 4
+        read(path)
+    assert (caught.value.path, caught.value.line) == (str(path), line)
 
 
 def test_petrarch_coding_without_codes_is_rejected(tmp_path: Path) -> None:
@@ -459,14 +462,10 @@ def test_malformed_gold_events_name_the_line(tmp_path: Path) -> None:
     with pytest.raises(DictionaryError) as caught:
         read_gold_events(path)
     assert (caught.value.path, caught.value.line) == (str(path), 2)
-    path.write_text(
-        '{"sid": "a#0", "source": "USA", "target": null, "cameo": "9x"}\n', encoding="utf-8"
-    )
+    path.write_text('{"sid": "a#0", "source": "USA", "target": null, "cameo": "9x"}\n', encoding="utf-8")
     with pytest.raises(DictionaryError, match="bad CAMEO code"):
         read_gold_events(path)
-    path.write_text(
-        '{"sid": "b#7", "source": "USA", "target": null, "cameo": "010"}\n', encoding="utf-8"
-    )
+    path.write_text('{"sid": "b#7", "source": "USA", "target": null, "cameo": "010"}\n', encoding="utf-8")
     with pytest.raises(DictionaryError, match="not among the gold sentences"):
         read_gold_events(path, {"a#0"})
 
@@ -506,17 +505,13 @@ def test_negation_cues(sentence: str, cued: bool) -> None:
     assert has_negation_cue(sentence) is cued
 
 
-def test_founding_check_counts_violent_events_in_cued_sentences(
-    tmp_path: Path, nlp: Language
-) -> None:
+def test_founding_check_counts_violent_events_in_cued_sentences(tmp_path: Path, nlp: Language) -> None:
     path = tmp_path / "report.txt"
     path.write_text(
         "A title\n\nIran attacked Israel on Monday. Iran said it would invade Israel.\n",
         encoding="utf-8",
     )
-    coder = scripted_coder(
-        nlp, [("attacked", "IRN", "ISR", "190"), ("invade", "IRN", "ISR", "195")]
-    )
+    coder = scripted_coder(nlp, [("attacked", "IRN", "ISR", "190"), ("invade", "IRN", "ISR", "195")])
     report = score_founding_article(path, coder=coder)
     assert (report.events, report.count) == (2, 1)
     assert report.flagged[0][0].startswith("195")
@@ -555,16 +550,12 @@ def test_shared_gold_sets_are_read_whole(shared_reports: dict[str, object]) -> N
     assert (wikinews.articles, wikinews.sentences) == (30, 180)
     disputed = read_disputed(SHARED_DATA / "gold" / "disputed_wn19.txt")
     scored_gold = [
-        e
-        for e in read_gold_events(SHARED_DATA / "gold" / "dev_wn19.jsonl")
-        if e.sid not in disputed
+        e for e in read_gold_events(SHARED_DATA / "gold" / "dev_wn19.jsonl") if e.sid not in disputed
     ]
     assert wikinews.root.gold == len(scored_gold)
     assert wikinews.disputed == len(disputed)
     petrarch = shared_reports["petrarch"]
     assert isinstance(petrarch, PetrarchReport)
-    sentences = (SHARED_DATA / "petrarch" / "PETR.UnitTest.records.dev.xml").read_text(
-        encoding="utf-8"
-    )
+    sentences = (SHARED_DATA / "petrarch" / "PETR.UnitTest.records.dev.xml").read_text(encoding="utf-8")
     assert petrarch.n + len(petrarch.skipped) == sentences.count("<Sentence ")
     assert petrarch.n > 100

@@ -314,9 +314,7 @@ def test_jsonl_without_id_names_the_line(tmp_path: Path) -> None:
 def test_jsonl_with_a_column_mapping(tmp_path: Path) -> None:
     path = tmp_path / "mapped.jsonl"
     path.write_text('{"body": "Rebels seized the town.", "headline": "Town falls"}\n')
-    article = only_article(
-        list(read_jsonl_file(path, columns={"text": "body", "title": "headline"}))
-    )
+    article = only_article(list(read_jsonl_file(path, columns={"text": "body", "title": "headline"})))
     assert (article.text, article.title) == ("Rebels seized the town.", "Town falls")
     with pytest.raises(ValueError, match="unknown article field"):
         list(read_jsonl_file(path, columns={"body": "text"}))
@@ -352,8 +350,7 @@ def test_jsonl_line_that_is_not_text(tmp_path: Path) -> None:
 
 def test_truncated_gzipped_jsonl_keeps_the_lines_before_the_break(tmp_path: Path) -> None:
     lines = "".join(
-        json.dumps({"id": n, "text": f"Report {n}: " + os.urandom(40).hex()}) + "\n"
-        for n in range(400)
+        json.dumps({"id": n, "text": f"Report {n}: " + os.urandom(40).hex()}) + "\n" for n in range(400)
     )
     whole = gzip.compress(lines.encode())
     path = tmp_path / "records.jsonl.gz"
@@ -462,9 +459,7 @@ def test_read_paths_streams(tmp_path: Path) -> None:
         ("empty.txt.gz", gzip.compress(b""), "empty file"),
     ],
 )
-def test_bad_files_are_rejected_with_a_reason(
-    tmp_path: Path, name: str, content: bytes, reason: str
-) -> None:
+def test_bad_files_are_rejected_with_a_reason(tmp_path: Path, name: str, content: bytes, reason: str) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     rejection = only_rejection(list(read_paths([path])))
@@ -509,9 +504,7 @@ def test_special_file_is_rejected_without_blocking(tmp_path: Path) -> None:
     assert list(read_paths([fifo])) == [Rejection(str(fifo), "not a regular file")]
 
 
-@pytest.mark.skipif(
-    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can read any file"
-)
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can read any file")
 def test_unreadable_file_is_rejected(tmp_path: Path) -> None:
     path = _write(tmp_path / "secret.txt", "Secret\n\nBody.")
     path.chmod(0)

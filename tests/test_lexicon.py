@@ -46,9 +46,7 @@ UN_MEMBERS = frozenset(
 )
 # Capitals countries.tsv leaves out, as its header explains: the name is the country's own
 # (DJI LUX MCO SGP SMR) or too ambiguous in English news (ATG BHS CRI GRD GUY MDV SYC).
-CAPITALS_LEFT_OUT = frozenset(
-    re.findall(r"[A-Z]{3}", "DJI LUX MCO SGP SMR ATG BHS CRI GRD GUY MDV SYC")
-)
+CAPITALS_LEFT_OUT = frozenset(re.findall(r"[A-Z]{3}", "DJI LUX MCO SGP SMR ATG BHS CRI GRD GUY MDV SYC"))
 # Demonyms left out: "Central African" is a region; "Congolese" and "Dominican" go to the
 # larger namesake (COD, DOM).
 DEMONYMS_LEFT_OUT = frozenset({"CAF", "COG", "DMA"})

@@ -12,14 +12,14 @@ def test_abbreviations_are_not_split() -> None:
 
 
 def test_straight_quote_between_glued_sentences_goes_to_the_right_side() -> None:
-    assert normalize_text('He left.\u201cWe will go,\u201d she said.') == 'He left. "We will go," she said.'
+    assert normalize_text("He left.\u201cWe will go,\u201d she said.") == 'He left. "We will go," she said.'
     assert normalize_text('She said "we go."Then he left.') == 'She said "we go." Then he left.'
-    assert normalize_text('He said no.\u201cWe go.\u201d') == 'He said no. "We go."'
+    assert normalize_text("He said no.\u201cWe go.\u201d") == 'He said no. "We go."'
 
 
 def test_curly_quotes_dashes_and_invisible_characters() -> None:
     text = "\u201cIt wasn\u2019t far off,\u201d\u00a0the source\u200b said \u2014 again."
-    assert normalize_text(text) == "\"It wasn't far off,\" the source said - again."
+    assert normalize_text(text) == '"It wasn\'t far off," the source said - again.'
 
 
 def test_bylines_and_bare_dates_are_not_content() -> None:

@@ -356,9 +356,7 @@ def test_non_duckdb_file_raises_store_error(tmp_path: Path) -> None:
 def test_newer_schema_version_raises_store_error(db_path: Path) -> None:
     Store(db_path).close()
     with duckdb.connect(str(db_path)) as con:
-        con.execute(
-            "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION + 1)]
-        )
+        con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION + 1)])
 
     with pytest.raises(StoreError, match="newer tocsin"):
         Store(db_path)

@@ -31,7 +31,7 @@ from tocsin.types import (
 __version__ = "0.1.0"
 
 
-def open(path: str = "tocsin.duckdb", *, read_only: bool = False) -> Store:  # noqa: A001
+def open(path: str = "tocsin.duckdb", *, read_only: bool = False) -> Store:
     """Open (creating if needed) a tocsin database: `tocsin.open("events.duckdb").events()`."""
     return Store(path, read_only=read_only)
 

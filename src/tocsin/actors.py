@@ -27,6 +27,10 @@ from tocsin.types import ActorMention
 
 LOGGER = logging.getLogger(__name__)
 
+# Longest noun phrase considered, in tokens; longer ones come from runaway parses of odd text.
+MAX_PHRASE_TOKENS = 30
+# How deep one phrase's code may depend on other phrases ("leader of X", appositions, pronouns).
+MAX_NESTING = 8
 # Dependents that belong to a noun phrase's own description ("Iran's", "British", "US President").
 _MODIFIER_DEPS = {"compound", "amod", "poss", "nmod", "det", "nummod", "quantmod", "case", "punct"}
 # Heads that take their code from an "of" complement ("leader of Iran's Quds Force").
@@ -131,7 +135,10 @@ def _phrase_tokens(head: Token) -> list[Token]:
             chosen.update(child.subtree)
     for child in head.rights:
         if child.dep_ in {"compound", "flat", "appos", "nmod", "case"}:
-            chosen.update(child.subtree)
+            if child.right_edge.i - child.left_edge.i < MAX_PHRASE_TOKENS:
+                chosen.update(child.subtree)
+    if len(chosen) > MAX_PHRASE_TOKENS:  # a runaway parse: keep the words nearest the head
+        chosen = {token for token in chosen if abs(token.i - head.i) < MAX_PHRASE_TOKENS // 2}
     return sorted(chosen, key=lambda token: token.i)
 
 
@@ -146,9 +153,11 @@ class DocumentActors:
 
     def __init__(self, doc: Doc, coder: ActorCoder | None = None) -> None:
         self.doc = doc
+        self.text = doc.text  # Doc.text joins every token: compute it once
         self.coder = coder or ActorCoder()
         self.people: dict[str, tuple[str | None, str | None, str]] = {}
         self._cache: dict[int, ActorMention | None] = {}
+        self._depth = 0
         self._ordered: list[tuple[int, ActorMention]] = []
         self._code_all_noun_phrases()
 
@@ -167,10 +176,17 @@ class DocumentActors:
         """The actor mention whose head is `token` (a pronoun is resolved to what it refers to)."""
         if token.i in self._cache:
             return self._cache[token.i]
-        if token.pos_ == "PRON" or token.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS:
-            mention = self._resolve_pronoun(token)
-        else:
-            mention = self._code_head(token)
+        if self._depth >= MAX_NESTING:
+            return None  # a chain of appositions or complements from a runaway parse
+        self._cache[token.i] = None  # in progress: a cycle through pronouns resolves to nothing
+        self._depth += 1
+        try:
+            if token.pos_ == "PRON" or token.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS:
+                mention = self._resolve_pronoun(token)
+            else:
+                mention = self._code_head(token)
+        finally:
+            self._depth -= 1
         self._cache[token.i] = mention
         return mention
 
@@ -260,9 +276,9 @@ class DocumentActors:
         end = tokens[-1].idx + len(tokens[-1].text)
         following = tokens[-1].i + 1
         if following < len(self.doc) and self.doc[following].text == ")":
-            if self.doc.text.count("(", start, end) > self.doc.text.count(")", start, end):
+            if self.text.count("(", start, end) > self.text.count(")", start, end):
                 end = self.doc[following].idx + 1  # close "(CENTCOM"
-        text = self.doc.text[start:end]
+        text = self.text[start:end]
 
         country: str | None = None
         role: str | None = None
@@ -323,7 +339,11 @@ class DocumentActors:
                     break
             else:
                 # "US government employees": a role word modifying a noun for people.
-                if head.lemma_.lower() in PEOPLE_NOUNS or head.ent_type_ in {"PERSON", "ORG", "NORP"}:
+                if head.lemma_.lower() in PEOPLE_NOUNS or head.ent_type_ in {
+                    "PERSON",
+                    "ORG",
+                    "NORP",
+                }:
                     for _first, _last, entry in role_matches:
                         role = entry.role or entry.code
                         reasons.append(f"role from modifier '{entry.phrase}' ({entry.origin})")
@@ -351,6 +371,8 @@ class DocumentActors:
         apposed = _person_name(appos_tokens)
         if head.ent_type_ != "PERSON" and apposed:
             name = apposed
+        if name is None and head.text[:1].isupper() and head.lower_ in self.people:
+            name = head.text  # a remembered surname the tagger did not mark as a person
         if name:
             kind = "person"
             if country is None and role is None and code is None:
@@ -361,8 +383,8 @@ class DocumentActors:
         # An apposition describing the head ("Amir Hatami, Iran's defense minister").
         if country is None and role is None and code is None:
             for token in head.children:
-                if token.dep_ == "appos":
-                    inner = self._code_head(token)
+                if token.dep_ == "appos" and abs(token.i - head.i) < MAX_PHRASE_TOKENS:
+                    inner = self.mention_for(token)
                     if inner and inner.code:
                         country, role, code = inner.country, inner.role, inner.code
                         reasons.append(f"apposition '{inner.text}'")
@@ -371,11 +393,7 @@ class DocumentActors:
         if code is None and (country or role):
             code = (country or "") + (role or "")
         if code is None:
-            return (
-                ActorMention(text, start, end, None, None, None, kind, "", name)
-                if name
-                else None
-            )
+            return ActorMention(text, start, end, None, None, None, kind, "", name) if name else None
         if name and (country or role):
             self._learn(name, country, role, text)
         return ActorMention(

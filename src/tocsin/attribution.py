@@ -105,7 +105,9 @@ ANONYMOUS_NOUNS = {
     "member",
 }
 ANONYMOUS_MARKERS = {"unidentified", "unnamed", "anonymous", "undisclosed"}
-_ANONYMITY_PHRASE = re.compile(r"condition of anonymity|not authori[sz]ed to (speak|talk)|declined to be named", re.I)
+_ANONYMITY_PHRASE = re.compile(
+    r"condition of anonymity|not authori[sz]ed to (speak|talk)|declined to be named", re.I
+)
 _QUOTE_CHAR = '"'
 SCARE_QUOTE_MAX_WORDS = 2
 
@@ -146,6 +148,7 @@ class ArticleAttribution:
 
     def __init__(self, doc: Doc, actors: DocumentActors, publisher: str | None = None) -> None:
         self.doc = doc
+        self.text = doc.text  # Doc.text joins every token: compute it once
         self.actors = actors
         self.publisher = publisher
         self.regions = quote_regions(doc.text)
@@ -172,7 +175,7 @@ class ArticleAttribution:
                 continue
             frame = self._region_frames.get(region)
             start, end = region
-            text = self.doc.text[start:end].strip(" ,.")
+            text = self.text[start:end].strip(" ,.")
             index = _sentence_index(sentences, start)
             attribution = self._combine([frame] if frame else [], True)
             found.append(
@@ -250,7 +253,10 @@ class ArticleAttribution:
                 and child.lemma_.lower() in REPORTING_VERBS
                 and child.i not in cues_seen
                 and not (child.left_edge.i <= token.i <= child.right_edge.i)
-                and any(grand.dep_ in {"nsubj", "nsubjpass"} for grand in child.children)
+                and (
+                    any(grand.dep_ in {"nsubj", "nsubjpass"} for grand in child.children)
+                    or _noun_before(child) is not None
+                )
                 and not any(grand.dep_ == "xcomp" for grand in child.children)
                 and self._region_of(child.idx) is None
             ):
@@ -259,7 +265,7 @@ class ArticleAttribution:
                     frames.append(frame)
                     cues_seen.add(child.i)
         for child in root.children:
-            if child.dep_ == "prep" and child.lower_ == "according" and root != token:
+            if child.dep_ == "prep" and child.lower_ == "according":
                 frame = self._according_to(child)
                 if frame is not None and all(frame.cue != f.cue for f in frames):
                     frames.append(frame)
@@ -285,7 +291,9 @@ class ArticleAttribution:
         for child in verb.children:
             if child.dep_ in {"nsubj", "nsubjpass"}:
                 speaker_token = child
-            if child.dep_ == "agent" or (child.dep_ in {"dative", "dobj", "prep"} and child.lower_ in {"to", "by"}):
+            if child.dep_ == "agent" or (
+                child.dep_ in {"dative", "dobj", "prep"} and child.lower_ in {"to", "by"}
+            ):
                 for pobj in child.children:
                     mention = self.actors.mention_for(pobj)
                     if mention is not None and mention.kind == "outlet":
@@ -296,7 +304,10 @@ class ArticleAttribution:
                     relays.append(_outlet_name(mention))
         if speaker_token is None:
             # Conjoined and controlled cues take their subject from the governing verb.
-            speaker_token = subject_of(verb)
+            if verb.dep_ in {"advcl", "parataxis"}:
+                speaker_token = _noun_before(verb) or subject_of(verb)
+            else:
+                speaker_token = subject_of(verb) or _noun_before(verb)
         speaker = self._speaker(speaker_token) if speaker_token is not None else None
         # "the Times reported, citing unidentified officials": the officials speak via the Times.
         for child in verb.children:
@@ -305,7 +316,7 @@ class ArticleAttribution:
                     if obj.dep_ == "dobj":
                         cited = self._speaker(obj)
                         if speaker is not None:
-                            relays.insert(0, speaker.text)
+                            relays.insert(0, _without_article(speaker.text))
                         speaker = cited
         return Frame(speaker, cue.lemma_.lower(), tuple(relays))
 
@@ -343,7 +354,9 @@ class ArticleAttribution:
         if anonymous:
             return Speaker(text, code, True, "anonymous")
         if mention is None:
-            return Speaker(text, None, False, "named_person" if token.ent_type_ == "PERSON" else "organisation")
+            return Speaker(
+                text, None, False, "named_person" if token.ent_type_ == "PERSON" else "organisation"
+            )
         return Speaker(text, code, False, _kind(mention))
 
     def _latest_outlet_before(self, index: int) -> ActorMention | None:
@@ -374,7 +387,7 @@ class ArticleAttribution:
         return inside / max(1, end - start)
 
     def _is_quotation(self, region: tuple[int, int]) -> bool:
-        words = self.doc.text[region[0] : region[1]].split()
+        words = self.text[region[0] : region[1]].split()
         if len(words) > SCARE_QUOTE_MAX_WORDS:
             return True
         return self._region_frames.get(region) is not None and len(words) > 1
@@ -386,8 +399,10 @@ class ArticleAttribution:
             frame = self._cue_for_region(region)
             # A quotation with no cue of its own that follows straight on from an attributed one
             # continues it ("… ," the statement said. "As a result, …").
-            if frame is None and previous is not None and _only_joining_text(
-                self.doc.text[previous_end : region[0]]
+            if (
+                frame is None
+                and previous is not None
+                and _only_joining_text(self.text[previous_end : region[0]])
             ):
                 frame = previous
             self._region_frames[region] = frame
@@ -401,12 +416,12 @@ class ArticleAttribution:
             return None
         inside = {token.i for token in span}
         # A reporting verb outside the quote in the same sentence(s) as the quote.
-        sentences = {token.sent.start for token in span}
-        candidates: list[Token] = []
-        for token in self.doc:
-            if token.sent.start in sentences and token.i not in inside:
-                if token.lemma_.lower() in REPORTING_VERBS and token.pos_ == "VERB":
-                    candidates.append(token)
+        first_sentence, last_sentence = span[0].sent, span[-1].sent
+        candidates = [
+            token
+            for token in self.doc[first_sentence.start : last_sentence.end]
+            if token.i not in inside and token.pos_ == "VERB" and token.lemma_.lower() in REPORTING_VERBS
+        ]
         for cue in candidates:
             frame = self._frame_of(cue)
             if frame is not None and frame.speaker is not None:
@@ -421,8 +436,10 @@ class ArticleAttribution:
         nearest = frames[0]
         via: list[str] = list(nearest.relays)
         for outer in frames[1:]:
-            if outer.speaker is not None and nearest.speaker is not None and (
-                outer.speaker.text == nearest.speaker.text
+            if (
+                outer.speaker is not None
+                and nearest.speaker is not None
+                and (outer.speaker.text == nearest.speaker.text)
             ):
                 via.extend(relay for relay in outer.relays if relay not in via)
                 continue  # the same speaker seen through a quotation and its cue
@@ -436,14 +453,29 @@ class ArticleAttribution:
         return Attribution(speaker, nearest.cue, tuple(via), quoted)
 
 
+def _noun_before(verb: Token) -> Token | None:
+    """The noun phrase right before a subjectless cue ("…, the New York Times reported")."""
+    if verb.i == 0:
+        return None
+    token = verb.doc[verb.i - 1]
+    if token.pos_ not in {"PROPN", "NOUN"}:
+        return None
+    while token.dep_ in {"compound", "amod", "det"} and token.head.i > token.i:
+        token = token.head
+    return token
+
+
 def _only_joining_text(text: str) -> bool:
     """True when the text between two quotations is a short cue or nothing at all."""
     return len(text.split()) <= 12
 
 
-def _outlet_name(mention: ActorMention) -> str:
-    text = mention.text
+def _without_article(text: str) -> str:
     return text[4:] if text.lower().startswith("the ") else text
+
+
+def _outlet_name(mention: ActorMention) -> str:
+    return _without_article(mention.text)
 
 
 def _trim(span: Span) -> str:
@@ -454,7 +486,9 @@ def _kind(mention: ActorMention) -> str:
     if mention.kind == "outlet":
         return "media"
     if mention.kind == "person" or mention.name:
-        return "named_official" if mention.role in {"GOV", "MIL", "LEG", "JUD", "COP", "SPY"} else "named_person"
+        return (
+            "named_official" if mention.role in {"GOV", "MIL", "LEG", "JUD", "COP", "SPY"} else "named_person"
+        )
     return "organisation"
 
 

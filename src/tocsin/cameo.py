@@ -166,8 +166,7 @@ def _parse_row(line: str, origin: str, line_no: int) -> CameoCode:
         raise DictionaryError(
             origin,
             line_no,
-            f"expected {_REQUIRED_COLUMNS} to {_ALL_COLUMNS} tab-separated columns, "
-            f"found {len(fields)}",
+            f"expected {_REQUIRED_COLUMNS} to {_ALL_COLUMNS} tab-separated columns, found {len(fields)}",
         )
     fields += [""] * (_ALL_COLUMNS - len(fields))
     code, name, goldstein_text, quad_text, plover_type, plover_mode, plover_context = fields

@@ -56,7 +56,8 @@ class OutputFormat(str, Enum):
 PathsArgument = Annotated[list[Path], typer.Argument(help="Files or folders: .txt, .html, .jsonl.")]
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
 DateOption = Annotated[
-    str | None, typer.Option("--date", help="Publication date for articles that have none (YYYY-MM-DD).")
+    str | None,
+    typer.Option("--date", help="Publication date for articles that have none (YYYY-MM-DD)."),
 ]
 OutletOption = Annotated[str | None, typer.Option("--outlet", help="Publishing outlet for all articles.")]
 LexiconOption = Annotated[
@@ -197,7 +198,7 @@ def _print_records(records: list[dict[str, Any]], output: OutputFormat, title: s
 
 
 def _flat_fields() -> Iterator[str]:
-    sample = {
+    sample: dict[str, Any] = {
         "event_id": "",
         "article_id": "",
         "date": None,
@@ -227,7 +228,8 @@ def _summary_line(coded: CodedArticle) -> str:
 def code_command(
     paths: PathsArgument,
     output: Annotated[
-        OutputFormat | None, typer.Option("--format", "-f", help="table (default on a terminal) or jsonl.")
+        OutputFormat | None,
+        typer.Option("--format", "-f", help="table (default on a terminal) or jsonl."),
     ] = None,
     default_date: DateOption = None,
     outlet: OutletOption = None,
@@ -383,8 +385,13 @@ def actors_command(
                 stdout.print(table)
             else:
                 for mention in coded.mentions:
-                    record = {**mention.to_dict(), "kind": mention.kind, "rule": mention.rule,
-                              "span": [mention.start, mention.end], "article_id": coded.article.id}
+                    record = {
+                        **mention.to_dict(),
+                        "kind": mention.kind,
+                        "rule": mention.rule,
+                        "span": [mention.start, mention.end],
+                        "article_id": coded.article.id,
+                    }
                     sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     except TocsinError as error:
         raise _fail(str(error)) from error

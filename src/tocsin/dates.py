@@ -14,9 +14,7 @@ from datetime import date, timedelta
 
 _WEEKDAYS = {name.lower(): index for index, name in enumerate(calendar.day_name)}
 _MONTHS = {name.lower(): index for index, name in enumerate(calendar.month_name) if name}
-_MONTHS.update(
-    {name.lower(): index for index, name in enumerate(calendar.month_abbr) if name}
-)
+_MONTHS.update({name.lower(): index for index, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
 _NUMBER_WORDS = {
     "a": 1,

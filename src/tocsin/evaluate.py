@@ -118,9 +118,7 @@ def format_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> st
     """Return rows as a plain-text table: columns padded to their widest cell, numbers right."""
     cells = [[str(h) for h in headers]] + [[_cell(value) for value in row] for row in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    numeric = [
-        all(_is_number(row[i]) for row in cells[1:]) and len(cells) > 1 for i in range(len(headers))
-    ]
+    numeric = [all(_is_number(row[i]) for row in cells[1:]) and len(cells) > 1 for i in range(len(headers))]
     lines = []
     for index, row in enumerate(cells):
         padded = [
@@ -267,10 +265,7 @@ class PloverReport:
         )
         misses = format_table(
             ("id", "gold", "tocsin produced", "text"),
-            [
-                (m.id, m.gold_type, "; ".join(m.produced) or NONE, _shorten(m.text, 70))
-                for m in self.misses
-            ],
+            [(m.id, m.gold_type, "; ".join(m.produced) or NONE, _shorten(m.text, 70)) for m in self.misses],
         )
         wrong = format_table(
             ("id", "gold country", "tocsin produced", "text"),
@@ -345,9 +340,7 @@ def score_plover(
     """
     golds = read_plover_gold(path)
     coder = coder or default_coder(options, nlp)
-    articles = (
-        article_from_text(gold.text, date=gold.date, origin=f"{path}#{gold.id}") for gold in golds
-    )
+    articles = (article_from_text(gold.text, date=gold.date, origin=f"{path}#{gold.id}") for gold in golds)
     report = PloverReport(path=str(path))
     for gold, coded in zip(golds, coder(articles), strict=True):
         tally = report.per_type.setdefault(gold.folded, TypeTally())
@@ -418,17 +411,14 @@ class GoldEvent:
         return f"{self.cameo}{alt} {self.source or '?'}->{self.target or '-'}"
 
 
-def one_to_one(
-    gold: Sequence[GoldEvent], produced: Sequence[Event], digits: int
-) -> list[tuple[int, int]]:
+def one_to_one(gold: Sequence[GoldEvent], produced: Sequence[Event], digits: int) -> list[tuple[int, int]]:
     """Return the largest set of (gold index, produced index) pairs that match, each used once.
 
     A maximum bipartite matching (augmenting paths), so that one event's choice never blocks a
     match that another assignment would allow.
     """
     candidates = [
-        [j for j, event in enumerate(produced) if event_gold.accepts(event, digits)]
-        for event_gold in gold
+        [j for j, event in enumerate(produced) if event_gold.accepts(event, digits)] for event_gold in gold
     ]
     owner: dict[int, int] = {}  # produced index -> gold index
 
@@ -677,9 +667,7 @@ def read_gold_sentences(path: str | Path) -> dict[str, list[tuple[str, str]]]:
         sentences = item.get("sentences")
         if not isinstance(sentences, list) or not all(isinstance(s, str) for s in sentences):
             line = _line_of(raw, f'"{article_id}"')
-            raise DictionaryError(
-                str(path), line, f"{article_id}: `sentences` must be a list of text"
-            )
+            raise DictionaryError(str(path), line, f"{article_id}: `sentences` must be a list of text")
         articles[article_id] = [(f"{article_id}#{k}", text) for k, text in enumerate(sentences)]
     return articles
 
@@ -839,9 +827,7 @@ def score_wikinews(
     by `score_cameo`.
     """
     sentences_by_article = read_gold_sentences(sentences_path)
-    all_sentences = {
-        sid: text for sentences in sentences_by_article.values() for sid, text in sentences
-    }
+    all_sentences = {sid: text for sentences in sentences_by_article.values() for sid, text in sentences}
     gold = read_gold_events(gold_path, all_sentences)
     disputed = read_disputed(disputed_path)
     records = read_gold_articles(articles_path)
@@ -970,8 +956,7 @@ class PetrarchReport:
             "dictionaries": self.dictionaries,
             "dictionaries_loaded": self.dictionaries_loaded,
             "per_category": {
-                name: {"n": t.n, "exact": t.recalled}
-                for name, t in sorted(self.per_category().items())
+                name: {"n": t.n, "exact": t.recalled} for name, t in sorted(self.per_category().items())
             },
             "skipped": [{"id": rid, "reason": reason} for rid, reason in self.skipped],
             "results": [result.to_dict() for result in self.results],
@@ -984,9 +969,7 @@ class PetrarchReport:
             [("records coded exactly", self.n, self.exact, self.share)],
         )
         loaded = "loaded" if self.dictionaries_loaded else "not loaded (tocsin's own lexicons used)"
-        summary += (
-            f"\n{len(self.skipped)} records skipped by the file's markers; dictionaries {loaded}"
-        )
+        summary += f"\n{len(self.skipped)} records skipped by the file's markers; dictionaries {loaded}"
         if not details:
             return summary
         categories = format_table(
@@ -1007,9 +990,7 @@ class PetrarchReport:
                 if not r.exact
             ],
         )
-        return "\n\n".join(
-            [summary, categories, f"Skipped:\n{skipped}", f"Not coded exactly:\n{wrong}"]
-        )
+        return "\n\n".join([summary, categories, f"Skipped:\n{skipped}", f"Not coded exactly:\n{wrong}"])
 
 
 def _triples(triples: Iterable[tuple[str, str, str]]) -> str:
@@ -1109,9 +1090,7 @@ def _petrarch_record(
         if coding.get("error"):
             expects = f"error:{coding.get('error', '').strip()}"
             continue
-        triple = tuple(
-            coding.get(key, "").strip() for key in ("sourcecode", "targetcode", "eventcode")
-        )
+        triple = tuple(coding.get(key, "").strip() for key in ("sourcecode", "targetcode", "eventcode"))
         if not all(triple):
             raise DictionaryError(
                 str(path),
@@ -1229,9 +1208,7 @@ class FoundingReport:
         )
         if not details or not self.flagged:
             return summary
-        flagged = format_table(
-            ("event", "sentence"), [(e, _shorten(s, 80)) for e, s in self.flagged]
-        )
+        flagged = format_table(("event", "sentence"), [(e, _shorten(s, 80)) for e, s in self.flagged])
         return f"{summary}\n\n{flagged}"
 
 

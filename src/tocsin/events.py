@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -24,7 +25,7 @@ from tocsin.actors import DocumentActors
 from tocsin.dates import resolve_expression
 from tocsin.errors import DictionaryError
 from tocsin.lexicon import country_table
-from tocsin.syntax import children_with, direct_object, is_passive, subject_of
+from tocsin.syntax import children_with, direct_object, subject_of
 from tocsin.types import ActorMention, Attribution, Event, Location
 
 LOGGER = logging.getLogger(__name__)
@@ -256,9 +257,7 @@ def modality_of(predicate: Token, sentence: Span) -> str:
         auxiliaries = {child.lower_ for child in current.children if child.dep_ in {"aux", "auxpass"}}
         if auxiliaries & HYPOTHETICAL_MODALS:
             return "hypothetical"
-        if any(
-            child.dep_ == "mark" and child.lower_ in CONDITIONAL_MARKS for child in current.children
-        ):
+        if any(child.dep_ == "mark" and child.lower_ in CONDITIONAL_MARKS for child in current.children):
             return "hypothetical"
         if auxiliaries & FUTURE_MARKERS:
             return "intended"
@@ -386,7 +385,10 @@ def _target_token(match: PredicateMatch) -> Token | None:
         return found[0] if found else None
     if spec and spec[0].startswith("prep:"):
         preps = (spec[0][5:], *spec[1:])
+        obj = direct_object(anchor)
         found = _pobjs(word, preps) or _pobjs(anchor, preps)
+        if not found and obj is not None:
+            found = _pobjs(obj, preps)  # "suspended training in Iraq"
         return found[0] if found else None
     obj = direct_object(anchor) if word == anchor else None
     if obj is not None:
@@ -398,7 +400,9 @@ def _target_token(match: PredicateMatch) -> Token | None:
     return found[0] if found else None
 
 
-def _event_date(predicate: Token, sentence: Span, reference, future: bool):  # type: ignore[no-untyped-def]
+def _event_date(
+    predicate: Token, sentence: Span, reference: date | None, future: bool
+) -> tuple[date | None, str]:
     """The day of the predicate from a date expression attached to it, else the article date."""
     for entity in sentence.ents:
         if entity.label_ != "DATE":
@@ -419,7 +423,11 @@ def _event_date(predicate: Token, sentence: Span, reference, future: bool):  # t
 def _event_location(predicate: Token, anchor: Token) -> Location | None:
     """A place the predicate governs ("in Iraq", "near Basra"), resolved to a country."""
     countries = country_table()
-    for head in (predicate, anchor, *[c for c in anchor.children if c.dep_ in {"dobj", "nsubjpass"}]):
+    for head in (
+        predicate,
+        anchor,
+        *[c for c in anchor.children if c.dep_ in {"dobj", "nsubjpass"}],
+    ):
         for prep in children_with(head, "prep"):
             if prep.lower_ not in {"in", "near", "inside", "across", "at", "into", "from"}:
                 continue
@@ -447,7 +455,7 @@ class CodingContext:
     """What event coding needs from the rest of the pipeline for one article."""
 
     article_id: str
-    article_date: object  # datetime.date | None
+    article_date: date | None
     doc: Doc
     actors: DocumentActors
     lexicon: PredicateLexicon
@@ -458,7 +466,7 @@ def code_sentence_events(
     sentence: Span,
     sentence_index: int,
     sentence_start: int,
-    attribute: object,
+    attribute: Callable[[Token], Attribution],
 ) -> list[Event]:
     """Code the events of one sentence. `attribute(token) -> Attribution` gives each its sources."""
     events: list[Event] = []
@@ -491,8 +499,18 @@ def code_sentence_events(
             continue
         seen.add(key)
         events.append(
-            _make_event(context, match, code, modality, source, target, sentence, sentence_index,
-                        sentence_start, attribute)
+            _make_event(
+                context,
+                match,
+                code,
+                modality,
+                source,
+                target,
+                sentence,
+                sentence_index,
+                sentence_start,
+                attribute,
+            )
         )
     return events
 
@@ -507,14 +525,14 @@ def _make_event(
     sentence: Span,
     sentence_index: int,
     sentence_start: int,
-    attribute: object,
+    attribute: Callable[[Token], Attribution],
 ) -> Event:
     predicate, anchor = match.predicate, match.anchor
     info = cameo.lookup(code)
     event_date, date_basis = _event_date(
         anchor, sentence, context.article_date, future=modality == "intended"
     )
-    attribution = attribute(predicate) if callable(attribute) else Attribution()
+    attribution = attribute(predicate)
     confidence = 0.55
     confidence += 0.1 if target is not None else 0.0
     confidence += 0.1 if source.role else 0.0
@@ -524,10 +542,10 @@ def _make_event(
     text = sentence.text.strip()
     return Event(
         event_id=_event_id(
-            context.article_id, predicate, code, source.code or "", target.code if target else ""
+            context.article_id, predicate, code, source.code or "", (target.code or "") if target else ""
         ),
         article_id=context.article_id,
-        date=event_date,  # type: ignore[arg-type]
+        date=event_date,
         sentence_index=sentence_index,
         sentence=text,
         span=(sentence_start, sentence_start + len(text)),
@@ -537,7 +555,7 @@ def _make_event(
         cameo_root=info.root,
         quad_class=info.quad_class,
         goldstein=info.goldstein,
-        attribution=attribution,  # type: ignore[arg-type]
+        attribution=attribution,
         location=_event_location(predicate, anchor),
         predicate=predicate.text if predicate == anchor else f"{anchor.text} … {predicate.text}",
         predicate_span=(predicate.idx, predicate.idx + len(predicate.text)),
@@ -560,7 +578,7 @@ def code_statement_events(
     sentence_index: int,
     sentence_start: int,
     coded: list[Event],
-    attribute: object,
+    attribute: Callable[[Token], Attribution],
 ) -> list[Event]:
     """CAMEO 010 for a coded political actor's statement that carries no other event of theirs.
 

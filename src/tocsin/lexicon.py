@@ -486,9 +486,7 @@ def role_table() -> PhraseTable:
         entries.append(entry)
         plural = plural_phrase(entry.phrase)
         if plural is not None:
-            entries.append(
-                LexiconEntry(plural, entry.code, entry.kind, entry.origin, role=entry.role)
-            )
+            entries.append(LexiconEntry(plural, entry.code, entry.kind, entry.origin, role=entry.role))
     return PhraseTable(entries)
 
 

@@ -25,6 +25,7 @@ from tocsin.types import Article, CodedArticle, Event
 
 LOGGER = logging.getLogger(__name__)
 
+
 @dataclass(slots=True)
 class Options:
     """Settings for one coding run, in one place rather than flags threaded through calls."""
@@ -64,7 +65,9 @@ def code_parsed(parsed: ParsedArticle, options: Options | None = None) -> CodedA
     return CodedArticle(article, parsed.sentences, tuple(actors.mentions()), tuple(quotes), tuple(events))
 
 
-def code_article(article: Article, options: Options | None = None, nlp: Language | None = None) -> CodedArticle:
+def code_article(
+    article: Article, options: Options | None = None, nlp: Language | None = None
+) -> CodedArticle:
     """Parse and code one article."""
     return code_parsed(parse_article(article, nlp or load_model()), options)
 

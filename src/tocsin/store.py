@@ -193,9 +193,7 @@ class Store:
         self.path = str(path)
         self.read_only = read_only
         try:
-            self._con: duckdb.DuckDBPyConnection | None = duckdb.connect(
-                self.path, read_only=read_only
-            )
+            self._con: duckdb.DuckDBPyConnection | None = duckdb.connect(self.path, read_only=read_only)
         except duckdb.Error as exc:
             raise StoreError(f"{self.path}: cannot open as a tocsin database: {exc}") from exc
         try:
@@ -234,8 +232,7 @@ class Store:
         existing = {
             row[0]
             for row in self._query(
-                "SELECT table_name FROM information_schema.tables "
-                "WHERE table_schema = current_schema()"
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
             )
         }
         if "meta" in existing:
@@ -272,8 +269,7 @@ class Store:
             )
         if version < SCHEMA_VERSION:
             raise StoreError(
-                f"{self.path}: schema version {version} is older than {SCHEMA_VERSION} "
-                "and cannot be migrated"
+                f"{self.path}: schema version {version} is older than {SCHEMA_VERSION} and cannot be migrated"
             )
 
     # -- plumbing --------------------------------------------------------------------------------
@@ -414,8 +410,7 @@ class Store:
         params: list[Any] = []
         if actor is not None:
             clauses.append(
-                "(starts_with(upper(source_code), upper(?)) "
-                "OR starts_with(upper(target_code), upper(?)))"
+                "(starts_with(upper(source_code), upper(?)) OR starts_with(upper(target_code), upper(?)))"
             )
             params += [actor, actor]
         if since is not None:
@@ -447,16 +442,12 @@ class Store:
 
     def articles(self) -> list[dict[str, Any]]:
         """Return every stored article's metadata (no text) with its event count, by date and id."""
-        rows = self._query(
-            f"SELECT {_ARTICLE_FIELDS} FROM articles a ORDER BY a.date NULLS LAST, a.id"
-        )
+        rows = self._query(f"SELECT {_ARTICLE_FIELDS} FROM articles a ORDER BY a.date NULLS LAST, a.id")
         return [_article_dict(row) for row in rows]
 
     def article(self, article_id: str) -> dict[str, Any] | None:
         """Return one article's metadata, event count and text, or None when it is not stored."""
-        rows = self._query(
-            f"SELECT {_ARTICLE_FIELDS}, a.text FROM articles a WHERE a.id = ?", [article_id]
-        )
+        rows = self._query(f"SELECT {_ARTICLE_FIELDS}, a.text FROM articles a WHERE a.id = ?", [article_id])
         if not rows:
             return None
         record = _article_dict(rows[0][:-1])
@@ -465,9 +456,7 @@ class Store:
 
     def rejections(self) -> list[dict[str, Any]]:
         """Return the recorded rejections, oldest first."""
-        rows = self._query(
-            "SELECT origin, reason, recorded_at FROM rejections ORDER BY recorded_at, rowid"
-        )
+        rows = self._query("SELECT origin, reason, recorded_at FROM rejections ORDER BY recorded_at, rowid")
         return [
             {"origin": origin, "reason": reason, "recorded_at": _iso_utc(recorded_at)}
             for origin, reason, recorded_at in rows
@@ -491,8 +480,7 @@ def _check_belongs(coded: CodedArticle) -> None:
         for record in records:
             if record.article_id != article_id:
                 raise StoreError(
-                    f"cannot store article {article_id}: a {kind} belongs to article "
-                    f"{record.article_id}"
+                    f"cannot store article {article_id}: a {kind} belongs to article {record.article_id}"
                 )
 
 

@@ -17,10 +17,7 @@ def is_passive(verb: Token) -> bool:
 
 def direct_object(verb: Token) -> Token | None:
     """The verb's direct object, or the subject of its passive."""
-    if is_passive(verb):
-        found = children_with(verb, "nsubjpass")
-    else:
-        found = children_with(verb, "dobj", "obj")
+    found = children_with(verb, "nsubjpass") if is_passive(verb) else children_with(verb, "dobj", "obj")
     return found[0] if found else None
 
 

@@ -251,9 +251,7 @@ class CodedArticle:
     def sourcing_summary(self) -> dict[str, Any]:
         """Return how the article's events are sourced: anonymous share and named sources."""
         total = len(self.events)
-        anonymous = sum(
-            1 for e in self.events if e.attribution.speaker and e.attribution.speaker.anonymous
-        )
+        anonymous = sum(1 for e in self.events if e.attribution.speaker and e.attribution.speaker.anonymous)
         named = {
             e.attribution.speaker.text
             for e in self.events

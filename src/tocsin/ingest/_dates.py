@@ -38,11 +38,7 @@ _REST = r"(?:[\s,T].*)?"
 _ISO_PREFIX = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T\s].*)?")
 _SLASHED = re.compile(r"(\d{4})[/.](\d{1,2})[/.](\d{1,2})" + _REST)
 _MONTH_FIRST = re.compile(
-    _WEEKDAY
-    + r"(?P<month>[a-z]+)\.?\s+(?P<day>\d{1,2})"
-    + _ORDINAL
-    + r",?\s+(?P<year>\d{4})"
-    + _REST,
+    _WEEKDAY + r"(?P<month>[a-z]+)\.?\s+(?P<day>\d{1,2})" + _ORDINAL + r",?\s+(?P<year>\d{4})" + _REST,
     re.IGNORECASE,
 )
 _DAY_FIRST = re.compile(

@@ -47,9 +47,7 @@ def _check_columns(columns: Mapping[str, str] | None) -> dict[str, str]:
     mapping = {name: name for name in ARTICLE_FIELDS}
     for field, key in (columns or {}).items():
         if field not in mapping:
-            raise ValueError(
-                f"unknown article field {field!r} in columns (expected one of {ARTICLE_FIELDS})"
-            )
+            raise ValueError(f"unknown article field {field!r} in columns (expected one of {ARTICLE_FIELDS})")
         mapping[field] = key
     return mapping
 
@@ -124,9 +122,7 @@ def record_to_article(
         raise InputError(source, f"line {line}: empty {keys['text']!r}") from None
 
 
-def _numbered_lines(
-    stream: io.BufferedIOBase, max_bytes: int
-) -> Iterator[tuple[int, bytes | None]]:
+def _numbered_lines(stream: io.BufferedIOBase, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
     """Yield (line number, bytes) for each line; bytes is None for a line over `max_bytes`."""
     number = 0
     while True:
@@ -155,9 +151,7 @@ def _parse_line(raw: bytes | None, *, source: str, line: int, max_bytes: int) ->
         return json.loads(text)
     except json.JSONDecodeError as error:
         problem = error.msg.removesuffix(" at")
-        raise InputError(
-            source, f"line {line}: invalid JSON at column {error.colno} ({problem})"
-        ) from None
+        raise InputError(source, f"line {line}: invalid JSON at column {error.colno} ({problem})") from None
     except (ValueError, RecursionError) as error:
         raise InputError(source, f"line {line}: invalid JSON ({error})") from None
 
@@ -198,9 +192,7 @@ def read_jsonl_file(
                 try:
                     value = _parse_line(raw, source=source, line=line, max_bytes=max_bytes)
                     if not isinstance(value, dict):
-                        raise InputError(
-                            source, f"line {line}: not a JSON object (got {_json_kind(value)})"
-                        )
+                        raise InputError(source, f"line {line}: not a JSON object (got {_json_kind(value)})")
                     article = record_to_article(value, source=source, line=line, columns=columns)
                 except InputError as error:
                     yield Rejection(error.origin, error.reason)

@@ -1,0 +1,76 @@
+"""Actor coding on project-written sentences, with the real spaCy model."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from tocsin.actors import DocumentActors
+
+
+def _codes(nlp: Language, text: str) -> dict[str, str | None]:
+    actors = DocumentActors(nlp(text))
+    return {mention.text: mention.code for mention in actors.mentions()}
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "code"),
+    [
+        (
+            "Iran's Defense Minister, Amir Hatami, spoke on Monday.",
+            "Iran's Defense Minister, Amir Hatami",
+            "IRNGOV",
+        ),
+        ("US President Donald Trump spoke on Monday.", "US President Donald Trump", "USAGOV"),
+        ("Iraqi militias gathered near the border.", "Iraqi militias", "IRQUAF"),
+        ("The Iraqi government rejected the plan.", "The Iraqi government", "IRQGOV"),
+        (
+            "British Foreign Secretary Jeremy Hunt arrived.",
+            "British Foreign Secretary Jeremy Hunt",
+            "GBRGOV",
+        ),
+        ("Tehran rejected the offer.", "Tehran", "IRNGOV"),
+        ("The Kenyan police arrested two men.", "The Kenyan police", "KENCOP"),
+    ],
+)
+def test_phrases_get_country_and_role(nlp: Language, text: str, phrase: str, code: str) -> None:
+    assert _codes(nlp, text)[phrase] == code
+
+
+def test_leader_of_an_organisation_takes_its_code(nlp: Language) -> None:
+    codes = _codes(nlp, "Leader of Iran's Quds force, Qassem Soleimani, met Iraqi leaders.")
+    assert codes["Leader of Iran's Quds force, Qassem Soleimani"] == "IRNMIL"
+
+
+def test_people_keep_their_code_for_later_mentions(nlp: Language) -> None:
+    doc = nlp(
+        "Germany's foreign minister, Heiko Maas, arrived in Tehran on Monday. "
+        "Maas met officials. He said talks were useful."
+    )
+    actors = DocumentActors(doc)
+    surname = next(token for token in doc if token.text == "Maas" and token.i > 10)
+    pronoun = next(token for token in doc if token.text == "He")
+    assert actors.mention_for(surname).code == "DEUGOV"
+    assert actors.mention_for(pronoun).code == "DEUGOV"
+    assert "earlier in the article" in actors.mention_for(surname).rule
+
+
+def test_expletive_it_is_not_an_actor(nlp: Language) -> None:
+    doc = nlp("Iraq protested. It is not unusual for such talks to fail.")
+    actors = DocumentActors(doc)
+    it = next(token for token in doc if token.text == "It")
+    assert actors.mention_for(it) is None
+
+
+def test_possessive_is_bound_by_its_clause_subject(nlp: Language) -> None:
+    doc = nlp("Iraqi militias waited. By mobilizing their allies, Iran has alarmed Israel.")
+    actors = DocumentActors(doc)
+    their = next(token for token in doc if token.text == "their")
+    assert actors.mention_for(their).code == "IRN"
+
+
+def test_every_mention_says_why(nlp: Language) -> None:
+    actors = DocumentActors(nlp("The French army and NATO held exercises with Kenyan troops."))
+    mentions = actors.mentions()
+    assert mentions and all(mention.rule for mention in mentions)
+    assert {"FRAMIL", "KENMIL"} <= {mention.code for mention in mentions}
