@@ -40,12 +40,14 @@ def test_founding_article_never_codes_a_denied_war(seed_path: Path) -> None:
 
 def test_founding_article_dates_and_places(seed_path: Path) -> None:
     coded = _founding(seed_path)
-    by_code = {event.cameo: event for event in coded.events}
-    assert by_code["040"].date == date(2019, 4, 26)  # "three weeks ago"
-    assert by_code["160"].date == date(2019, 5, 15)  # "on Wednesday"
+    meeting = next(e for e in coded.events if e.source.code == "IRNMIL" and e.cameo_root == "04")
+    assert meeting.date == date(2019, 4, 26)  # "three weeks ago"
+    evacuation = next(e for e in coded.events if e.cameo == "160")
+    assert evacuation.date == date(2019, 5, 15)  # "on Wednesday"
     german = next(event for event in coded.events if event.source.code == "DEUGOV")
     assert german.location is not None and german.location.country == "IRQ"
-    assert by_code["150"].location is not None and by_code["150"].location.country == "IRQ"
+    threat_status = next(e for e in coded.events if e.predicate == "change")
+    assert threat_status.location is not None and threat_status.location.country == "IRQ"
 
 
 def test_spans_point_into_the_article_text(seed_path: Path) -> None:

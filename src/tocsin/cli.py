@@ -399,6 +399,29 @@ def actors_command(
         raise typer.Exit(EXIT_REJECTED)
 
 
+@app.command("eval")
+def eval_command(
+    data: Annotated[
+        Path,
+        typer.Argument(help="The reference data folder holding gold/, petrarch/ (and ../seed/)."),
+    ],
+    details: Annotated[bool, typer.Option("--details", help="Per-type tables and the misses.")] = False,
+    lexicon: LexiconOption = None,
+) -> None:
+    """Score tocsin against the gold sets: PLOVER recall, Wikinews CAMEO P/R/F1, PETRARCH records."""
+    from tocsin.evaluate import run_all
+
+    if not data.is_dir():
+        raise _fail(f"{data}: not a folder")
+    try:
+        reports = run_all(data, options=_options(lexicon))
+    except TocsinError as error:
+        raise _fail(str(error)) from error
+    for name, report in reports.items():
+        stdout.print(f"[bold]{name}[/]", highlight=False)
+        stdout.print(report.render(details=details), highlight=False, markup=False)
+
+
 def main() -> None:
     """Entry point of the `tocsin` console script."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
