@@ -49,6 +49,12 @@ def test_suspending_training_reduces_relations_with_the_host() -> None:
     )
 
 
+def test_the_act_an_actor_is_accused_of_is_not_the_accusers_act() -> None:
+    triples = _triples("The United States accused Iran of attacking two oil tankers.")
+    assert ("USA", "112", "IRN") in triples
+    assert not any(code.startswith("19") for _, code, _ in triples)
+
+
 def test_passive_voice_swaps_source_and_target() -> None:
     assert ("ISRMIL", "190", "SYRMIL") in _triples("Syrian soldiers were attacked by Israeli troops.")
 

@@ -274,6 +274,32 @@ def modality_of(predicate: Token, sentence: Span) -> str:
     return "asserted"
 
 
+ALLEGATION_HEADS = {
+    "accuse",
+    "blame",
+    "charge",
+    "suspect",
+    "convict",
+    "condemn",
+    "criticize",
+    "criticise",
+    "deny",
+    "acquit",
+    "indict",
+    "sue",
+    "punish",
+    "arrest",
+    "detain",
+}
+
+
+def _is_allegation(anchor: Token) -> bool:
+    """True for an act named as what someone is accused of ("accused Iran of attacking")."""
+    if anchor.dep_ != "pcomp" or anchor.head.dep_ != "prep":
+        return False
+    return anchor.head.head.lemma_.lower() in ALLEGATION_HEADS
+
+
 def _intent_code(code: str) -> str:
     """Map an act's CAMEO code to the code for a stated intention or threat to do it."""
     root = code[:2]
@@ -475,6 +501,9 @@ def code_sentence_events(
         predicate, anchor = match.predicate, match.anchor
         if is_negated(predicate) or (anchor != predicate and is_negated(anchor)):
             LOGGER.debug("negated predicate not coded: %s", predicate.text)
+            continue
+        if _is_allegation(anchor):
+            LOGGER.debug("alleged act not coded as the accuser's: %s", predicate.text)
             continue
         modality = modality_of(anchor, sentence)
         determiner_hypothetical = any(
