@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from tocsin.attribution import quote_regions
 from tocsin.ingest import article_from_text, read_text_file
 from tocsin.pipeline import code_article
-from tocsin.types import CodedArticle, Event
+from tocsin.types import CodedArticle
 
 DAY = date(2019, 5, 17)
 
@@ -96,18 +97,8 @@ def test_unbalanced_and_enormous_quotes_stay_linear() -> None:
     assert isinstance(coded.quotes, tuple)
 
 
-def _seed_events(seed_path: Path) -> list[Event]:
-    article = read_text_file(seed_path)
-    from dataclasses import replace
-
-    article = replace(article, date=DAY, outlet="The Jerusalem Post")
-    return list(code_article(article).events)
-
-
 def test_founding_article_sources(seed_path: Path) -> None:
     article = read_text_file(seed_path)
-    from dataclasses import replace
-
     coded = code_article(replace(article, date=DAY, outlet="The Jerusalem Post"))
     quotes = {q.text[:25]: q for q in coded.quotes if q.direct}
     call_to_arms = quotes["It wasn't quite a call to"]
