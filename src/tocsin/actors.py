@@ -10,12 +10,15 @@ title or apposition gave them for later mentions in the article (surname or pron
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
 
 from spacy.tokens import Doc, Token
 
 from tocsin.lexicon import (
+    ROLE_CODES,
     LexiconEntry,
     PhraseTable,
     country_table,
@@ -97,14 +100,27 @@ GROUP_PRONOUNS = {"they", "them", "their", "theirs"}
 THING_PRONOUNS = {"it", "its"}
 
 
+class ActorDictionary(Protocol):
+    """A loaded actor dictionary (PETRARCH/TABARI actors and agents, for instance)."""
+
+    def code_phrase(self, tokens: Sequence[Token], head: Token, day: date | None) -> tuple[str, str] | None:
+        """The full CAMEO code of the noun phrase `tokens` (headed by `head`) valid on `day`,
+        with a short reason naming the entry; None when the dictionary does not know it."""
+        ...
+
+
 @dataclass(slots=True)
 class ActorCoder:
-    """Codes noun phrases with the built-in lexicons plus any user tables (which take precedence)."""
+    """Codes noun phrases with the built-in lexicons plus any user tables (which take precedence).
+
+    `dictionaries` (loaded PETRARCH/TABARI-style actor dictionaries) are consulted first of all.
+    """
 
     countries: PhraseTable = field(default_factory=country_table)
     roles: PhraseTable = field(default_factory=role_table)
     organisations: PhraseTable = field(default_factory=organisation_table)
     user_tables: tuple[PhraseTable, ...] = ()
+    dictionaries: tuple[ActorDictionary, ...] = ()
 
     def organisation_tables(self) -> tuple[PhraseTable, ...]:
         """The organisation tables, user tables first."""
@@ -151,8 +167,9 @@ def _person_name(tokens: Iterable[Token]) -> str | None:
 class DocumentActors:
     """Actor coding for one parsed document, with its in-document memory of people and pronouns."""
 
-    def __init__(self, doc: Doc, coder: ActorCoder | None = None) -> None:
+    def __init__(self, doc: Doc, coder: ActorCoder | None = None, day: date | None = None) -> None:
         self.doc = doc
+        self.day = day  # the article's date, for dictionaries whose codes change over time
         self.text = doc.text  # Doc.text joins every token: compute it once
         self.coder = coder or ActorCoder()
         self.people: dict[str, tuple[str | None, str | None, str]] = {}
@@ -286,6 +303,18 @@ class DocumentActors:
         kind = "unknown"
         reasons: list[str] = []
 
+        # 0. A loaded dictionary that knows the phrase.
+        for dictionary in self.coder.dictionaries:
+            found = dictionary.code_phrase(description, head, self.day)
+            if found is not None:
+                code, reason = found
+                country, role = split_code(code)
+                name = _person_name([head, *description])
+                if name:
+                    self._learn(name, country, role, text)
+                kind = "person" if name else ("country" if role is None else "organisation")
+                return ActorMention(text, start, end, code, country, role, kind, reason, name)
+
         # 1. An organisation entry that covers the head, or a modifier of it.
         for table in self.coder.organisation_tables():
             for first, last, entry in _scan(table, description):
@@ -418,6 +447,14 @@ class DocumentActors:
         return self.people.get(name.lower()) or self.people.get(parts[-1].lower())
 
 
+def split_code(code: str) -> tuple[str | None, str | None]:
+    """The country (first three letters unless they are a role) and first role of a CAMEO code."""
+    country = code[:3] if len(code) >= 3 and code[:3] not in ROLE_CODES else None
+    rest = code[3:] if country else code
+    role = rest[:3] if rest[:3] in ROLE_CODES else None
+    return country, role
+
+
 def _inside_appos(token: Token, head: Token) -> bool:
     while token != head and token.head != token:
         if token.dep_ == "appos" and token.head == head:
@@ -434,6 +471,6 @@ def _kind_for_role(head: Token) -> str:
     return "organisation" if head.pos_ == "PROPN" else "person_group"
 
 
-def code_mentions(doc: Doc, coder: ActorCoder | None = None) -> list[ActorMention]:
+def code_mentions(doc: Doc, coder: ActorCoder | None = None, day: date | None = None) -> list[ActorMention]:
     """Return every coded actor mention of a parsed document, in text order."""
-    return DocumentActors(doc, coder).mentions()
+    return DocumentActors(doc, coder, day).mentions()

@@ -17,6 +17,7 @@ from datetime import date
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Protocol
 
 from spacy.tokens import Doc, Span, Token
 
@@ -191,10 +192,13 @@ def builtin_lexicon() -> PredicateLexicon:
     return lexicon
 
 
-def load_lexicon(paths: Iterable[str | Path] = ()) -> PredicateLexicon:
-    """The built-in lexicon extended (and overridden) by user files in the same format."""
+def load_lexicon(paths: Iterable[str | Path] = (), *, builtin: bool = True) -> PredicateLexicon:
+    """The built-in lexicon extended (and overridden) by user files in the same format.
+
+    With `builtin=False` only the user files are loaded.
+    """
     lexicon = PredicateLexicon()
-    for rules in builtin_lexicon().rules.values():
+    for rules in builtin_lexicon().rules.values() if builtin else ():
         for rule in rules:
             lexicon.add(rule)
     for path in paths:
@@ -322,6 +326,29 @@ class PredicateMatch:
     predicate: Token  # the event word: verb or event noun
     anchor: Token  # the verb whose subject is the source (the light verb for event nouns)
     rule: PredicateRule
+
+
+@dataclass(frozen=True, slots=True)
+class PatternMatch:
+    """A verb coded by a loaded verb dictionary (PETRARCH/TABARI patterns, for instance).
+
+    `source` and `target` are the tokens the pattern's slots matched, or None where the pattern
+    has no slot for them (the subject and the default target are used then).
+    """
+
+    verb: Token
+    code: str
+    source: Token | None
+    target: Token | None
+    origin: str  # the dictionary file, line and pattern
+
+
+class VerbPatterns(Protocol):
+    """A loaded verb dictionary: finds the coded verbs of one sentence."""
+
+    def match(self, sentence: Span) -> list[PatternMatch]:
+        """Every verb of `sentence` that a pattern codes, with the slots it filled."""
+        ...
 
 
 def _conditions_hold(rule: PredicateRule, word: Token, anchor: Token) -> bool:
@@ -485,6 +512,58 @@ class CodingContext:
     doc: Doc
     actors: DocumentActors
     lexicon: PredicateLexicon
+    patterns: tuple[VerbPatterns, ...] = ()
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    """The token and the nouns coordinated with it ("Arnor, Osgiliath and Gondor")."""
+    found = [token]
+    frontier = [token]
+    while frontier and len(found) < 12:
+        current = frontier.pop()
+        for child in current.children:
+            if child.dep_ == "conj" and child.pos_ in {"NOUN", "PROPN", "PRON"} and child not in found:
+                found.append(child)
+                frontier.append(child)
+    return sorted(found, key=lambda t: t.i)
+
+
+def _actors_of(context: CodingContext, token: Token | None) -> list[ActorMention]:
+    """The coded actor mentions of a noun phrase and its coordinated nouns."""
+    if token is None:
+        return []
+    mentions: list[ActorMention] = []
+    for conjunct in _conjuncts(token):
+        mention = context.actors.mention_for(conjunct)
+        if mention is not None and mention.code and mention not in mentions:
+            mentions.append(mention)
+    return mentions
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    match: PredicateMatch
+    source: Token | None  # from a dictionary pattern's slot; None: the subject
+    target: Token | None  # likewise; None: the rule's target
+    slots: bool  # True when the candidate comes from a verb dictionary pattern
+
+
+def _candidates(context: CodingContext, sentence: Span) -> list[_Candidate]:
+    """Pattern matches from loaded verb dictionaries first, then the predicate lexicon's."""
+    found: list[_Candidate] = []
+    claimed: set[int] = set()
+    for patterns in context.patterns:
+        for pattern in patterns.match(sentence):
+            if pattern.verb.i in claimed or not cameo.is_valid(pattern.code):
+                continue
+            claimed.add(pattern.verb.i)
+            rule = PredicateRule(pattern.verb.lemma_.lower(), "V", {}, pattern.code, pattern.origin)
+            match = PredicateMatch(pattern.verb, pattern.verb, rule)
+            found.append(_Candidate(match, pattern.source, pattern.target, True))
+    for match in match_predicates(sentence, context.lexicon):
+        if match.anchor.i not in claimed and match.predicate.i not in claimed:
+            found.append(_Candidate(match, None, None, False))
+    return found
 
 
 def code_sentence_events(
@@ -494,10 +573,14 @@ def code_sentence_events(
     sentence_start: int,
     attribute: Callable[[Token], Attribution],
 ) -> list[Event]:
-    """Code the events of one sentence. `attribute(token) -> Attribution` gives each its sources."""
+    """Code the events of one sentence. `attribute(token) -> Attribution` gives each its sources.
+
+    Coordinated actors give one event per (source, target) pair ("Arnor and Gondor attacked X").
+    """
     events: list[Event] = []
     seen: set[tuple[str, str | None, str | None]] = set()
-    for match in match_predicates(sentence, context.lexicon):
+    for candidate in _candidates(context, sentence):
+        match = candidate.match
         predicate, anchor = match.predicate, match.anchor
         if is_negated(predicate) or (anchor != predicate and is_negated(anchor)):
             LOGGER.debug("negated predicate not coded: %s", predicate.text)
@@ -513,34 +596,33 @@ def code_sentence_events(
             LOGGER.debug("hypothetical predicate not coded: %s", predicate.text)
             continue
         code = match.rule.code
-        if modality == "intended":
+        if modality == "intended" and not candidate.slots:
             code = _intent_code(code)
-        subject = subject_of(anchor)
-        source = context.actors.mention_for(subject) if subject is not None else None
-        if source is None or not source.code:
-            continue
-        target_token = _target_token(match)
-        target = context.actors.mention_for(target_token) if target_token is not None else None
-        if target is not None and not target.code:
-            target = None
-        key = (code, source.code, target.code if target else None)
-        if key in seen:
-            continue
-        seen.add(key)
-        events.append(
-            _make_event(
-                context,
-                match,
-                code,
-                modality,
-                source,
-                target,
-                sentence,
-                sentence_index,
-                sentence_start,
-                attribute,
-            )
-        )
+        sources = _actors_of(context, candidate.source or subject_of(anchor))
+        target_token = candidate.target if candidate.target is not None else _target_token(match)
+        targets: list[ActorMention | None] = list(_actors_of(context, target_token)) or [None]
+        for source in sources:
+            for target in targets:
+                if target is not None and target.code == source.code and len(targets) > 1:
+                    continue
+                key = (code, source.code, target.code if target else None)
+                if key in seen:
+                    continue
+                seen.add(key)
+                events.append(
+                    _make_event(
+                        context,
+                        match,
+                        code,
+                        modality,
+                        source,
+                        target,
+                        sentence,
+                        sentence_index,
+                        sentence_start,
+                        attribute,
+                    )
+                )
     return events
 
 

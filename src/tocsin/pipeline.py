@@ -21,6 +21,7 @@ from tocsin.events import (
 )
 from tocsin.ingest import article_from_text
 from tocsin.parse import ParsedArticle, load_model, parse_article, parse_articles
+from tocsin.petrarch import LoadedDictionaries, load_dictionaries
 from tocsin.types import Article, CodedArticle, Event
 
 LOGGER = logging.getLogger(__name__)
@@ -31,25 +32,43 @@ class Options:
     """Settings for one coding run, in one place rather than flags threaded through calls."""
 
     lexicon_paths: tuple[Path, ...] = ()
+    dictionary_paths: tuple[Path, ...] = ()  # PETRARCH/TABARI actor, agent, verb, discard files
+    builtin_lexicon: bool = True  # False: only the user's lexicon files and verb dictionaries
     code_statements: bool = True
     batch_size: int = 16
     workers: int = 1
     _lexicon: PredicateLexicon | None = field(default=None, repr=False)
+    _dictionaries: LoadedDictionaries | None = field(default=None, repr=False)
+    _actor_coder: ActorCoder | None = field(default=None, repr=False)
 
     def lexicon(self) -> PredicateLexicon:
         """The predicate lexicon these options select (loaded once)."""
         if self._lexicon is None:
-            self._lexicon = load_lexicon(self.lexicon_paths)
+            self._lexicon = load_lexicon(self.lexicon_paths, builtin=self.builtin_lexicon)
         return self._lexicon
+
+    def dictionaries(self) -> LoadedDictionaries:
+        """The PETRARCH/TABARI-format dictionaries these options name (loaded once)."""
+        if self._dictionaries is None:
+            self._dictionaries = load_dictionaries(self.dictionary_paths)
+        return self._dictionaries
+
+    def actor_coder(self) -> ActorCoder:
+        """The actor coder: built-in tables, with loaded actor dictionaries consulted first."""
+        if self._actor_coder is None:
+            self._actor_coder = ActorCoder(dictionaries=self.dictionaries().actors)
+        return self._actor_coder
 
 
 def code_parsed(parsed: ParsedArticle, options: Options | None = None) -> CodedArticle:
     """Code one parsed article: its actor mentions, quotes and events."""
     options = options or Options()
     article, doc = parsed.article, parsed.doc
-    actors = DocumentActors(doc, ActorCoder())
+    actors = DocumentActors(doc, options.actor_coder(), article.date)
     attribution = ArticleAttribution(doc, actors, article.outlet)
-    context = CodingContext(article.id, article.date, doc, actors, options.lexicon())
+    context = CodingContext(
+        article.id, article.date, doc, actors, options.lexicon(), options.dictionaries().verbs
+    )
     spans = [span for span in doc.sents if span.text.strip()]
     events: list[Event] = []
     for sentence, span in zip(parsed.sentences, spans, strict=False):
