@@ -9,6 +9,7 @@ title or apposition gave them for later mentions in the article (surname or pron
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -95,6 +96,8 @@ PEOPLE_NOUNS = {
     "veteran",
     "recruit",
 }
+# Roles that belong to one country: a bare "the President" or "police" is the article's own.
+DOMESTIC_ROLES = ROLE_CODES - {"IGO", "NGO", "NGM", "IMG", "MNC", "INT", "UIS", "PKO"}
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers"}
 GROUP_PRONOUNS = {"they", "them", "their", "theirs"}
 THING_PRONOUNS = {"it", "its"}
@@ -150,6 +153,8 @@ def _phrase_tokens(head: Token) -> list[Token]:
         if child.dep_ in _MODIFIER_DEPS:
             chosen.update(child.subtree)
     for child in head.rights:
+        if child.dep_ == "amod" and child.i == head.i + 1:
+            chosen.add(child)  # "attorneys general"
         if child.dep_ in {"compound", "flat", "appos", "nmod", "case"}:
             if child.right_edge.i - child.left_edge.i < MAX_PHRASE_TOKENS:
                 chosen.update(child.subtree)
@@ -159,8 +164,8 @@ def _phrase_tokens(head: Token) -> list[Token]:
 
 
 def _person_name(tokens: Iterable[Token]) -> str | None:
-    """The PERSON-entity words in `tokens` joined, if any."""
-    names = [token.text for token in tokens if token.ent_type_ == "PERSON"]
+    """The PERSON-entity words in `tokens` joined in text order, if any."""
+    names = [token.text for token in sorted(set(tokens), key=lambda t: t.i) if token.ent_type_ == "PERSON"]
     return " ".join(names) if names else None
 
 
@@ -173,10 +178,18 @@ class DocumentActors:
         self.text = doc.text  # Doc.text joins every token: compute it once
         self.coder = coder or ActorCoder()
         self.people: dict[str, tuple[str | None, str | None, str]] = {}
+        self.named: set[str] = set()
+        self.codes: dict[
+            str, str
+        ] = {}  # organisation names coded earlier, to their full code  # surnames of every person named so far, coded or not
         self._cache: dict[int, ActorMention | None] = {}
         self._depth = 0
         self._ordered: list[tuple[int, ActorMention]] = []
+        self.home: tuple[str, str] | None = None  # (country, why) once all phrases are coded
         self._code_all_noun_phrases()
+        self.home = self._home_country()
+        if self.home is not None:
+            self._ordered = [(index, self._in_context(mention)) for index, mention in self._ordered]
 
     # -- public -------------------------------------------------------------------------------
     def mentions(self) -> list[ActorMention]:
@@ -190,7 +203,15 @@ class DocumentActors:
         return result
 
     def mention_for(self, token: Token) -> ActorMention | None:
-        """The actor mention whose head is `token` (a pronoun is resolved to what it refers to)."""
+        """The actor mention whose head is `token` (a pronoun is resolved to what it refers to).
+
+        A domestic role or a named person with no country of its own ("the President", "police",
+        "Paul Manafort") takes the article's home country, and says so in its rule.
+        """
+        mention = self._raw_mention_for(token)
+        return self._in_context(mention) if mention is not None and self.home else mention
+
+    def _raw_mention_for(self, token: Token) -> ActorMention | None:
         if token.i in self._cache:
             return self._cache[token.i]
         if self._depth >= MAX_NESTING:
@@ -208,6 +229,32 @@ class DocumentActors:
         return mention
 
     # -- internals ----------------------------------------------------------------------------
+    def _home_country(self) -> tuple[str, str] | None:
+        """The country most mentioned in the article (outlets aside), earliest first on a tie."""
+        counts: dict[str, int] = {}
+        for _, mention in self._ordered:
+            if mention.country and mention.kind != "outlet" and len(mention.country) == 3:
+                counts[mention.country] = counts.get(mention.country, 0) + 1
+        if not counts:
+            return None
+        best = max(counts, key=lambda country: counts[country])  # dicts keep first-seen order
+        total = sum(counts.values())
+        return best, f"country from the article's context ({best}: {counts[best]} of {total} mentions)"
+
+    def _in_context(self, mention: ActorMention) -> ActorMention:
+        """A copy of a countryless domestic role or named person with the home country added."""
+        if self.home is None or mention.country is not None:
+            return mention
+        country, why = self.home
+        if mention.code and mention.role in DOMESTIC_ROLES and mention.code == mention.role:
+            code = country + mention.code
+        elif mention.code is None and mention.kind == "person" and mention.name:
+            code = country
+        else:
+            return mention
+        rule = f"{mention.rule}; {why}" if mention.rule else why
+        return dataclasses.replace(mention, code=code, country=country, rule=rule)
+
     def _code_all_noun_phrases(self) -> None:
         heads: list[Token] = []
         for chunk in self.doc.noun_chunks:
@@ -287,7 +334,7 @@ class DocumentActors:
 
     def _code_head(self, head: Token) -> ActorMention | None:
         tokens = _phrase_tokens(head)
-        description = [t for t in tokens if t.dep_ != "appos" and not _inside_appos(t, head)]
+        description = [t for t in tokens if t == head or (t.dep_ != "appos" and not _inside_appos(t, head))]
         appos_tokens = [t for t in tokens if t not in description]
         start = tokens[0].idx
         end = tokens[-1].idx + len(tokens[-1].text)
@@ -347,17 +394,25 @@ class DocumentActors:
                 else:
                     reasons.append(f"country from '{entry.phrase}' ({entry.origin})")
                 break
-            # Possessive pronouns carry their referent's country ("his defense secretary").
-            if country is None:
-                for token in description:
-                    if token.dep_ == "poss" and token.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS:
-                        referent = self.mention_for(token)
-                        if referent and referent.country:
-                            country = referent.country
-                            reasons.append(f"country of '{token.text}' -> '{referent.text}'")
-                            break
 
-        # 3. The role of the head noun or title.
+        # 3. The role of the head noun or title, a title with "of" first ("House of Representatives").
+        if role is None:
+            for prep in head.rights:
+                if prep.dep_ != "prep" or prep.lower_ != "of":
+                    continue
+                extended = [
+                    *description,
+                    prep,
+                    *[t for c in prep.children if c.dep_ == "pobj" for t in c.subtree],
+                ]
+                for first, last, entry in _scan(self.coder.roles, extended):
+                    covered = extended[first:last]
+                    if head in covered and prep in covered:
+                        role = entry.role or entry.code
+                        reasons.append(f"role '{entry.phrase}' ({entry.origin})")
+                        if kind == "unknown":
+                            kind = _kind_for_role(head)
+                        break
         if role is None:
             role_matches = _scan(self.coder.roles, description)
             for first, last, entry in reversed(role_matches):
@@ -368,17 +423,32 @@ class DocumentActors:
                     break
             else:
                 # "US government employees": a role word modifying a noun for people.
-                if head.lemma_.lower() in PEOPLE_NOUNS or head.ent_type_ in {
-                    "PERSON",
-                    "ORG",
-                    "NORP",
-                }:
+                if (
+                    head.lemma_.lower() in PEOPLE_NOUNS
+                    or head.pos_ == "PROPN"
+                    or head.ent_type_
+                    in {
+                        "PERSON",
+                        "ORG",
+                        "NORP",
+                    }
+                ):
                     for _first, _last, entry in role_matches:
                         role = entry.role or entry.code
                         reasons.append(f"role from modifier '{entry.phrase}' ({entry.origin})")
                         break
             if role and kind in {"unknown", "country", "group"}:
                 kind = "person" if head.ent_type_ == "PERSON" else _kind_for_role(head)
+
+        # Possessive pronouns carry their referent's country to a role ("his defense secretary").
+        if country is None and code is None and role is not None:
+            for token in description:
+                if token.dep_ == "poss" and token.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS:
+                    referent = self.mention_for(token)
+                    if referent and referent.country:
+                        country = referent.country
+                        reasons.append(f"country of '{token.text}' -> '{referent.text}'")
+                        break
 
         # 4. "leader of X": the complement's code when the phrase itself has none.
         if country is None and code is None and head.lemma_.lower() in _OF_HEADS:
@@ -396,13 +466,18 @@ class DocumentActors:
                                     kind = inner.kind
 
         # 5. People: the name from the head or apposition; memory of earlier mentions.
-        name = _person_name([head, *[t for t in description if t.dep_ in {"compound", "flat"}]])
+        name = _person_name(_name_tokens(head))
         apposed = _person_name(appos_tokens)
         if head.ent_type_ != "PERSON" and apposed:
             name = apposed
-        if name is None and head.text[:1].isupper() and head.lower_ in self.people:
+        if (
+            name is None
+            and head.text[:1].isupper()
+            and (head.lower_ in self.people or head.lower_ in self.named)
+        ):
             name = head.text  # a remembered surname the tagger did not mark as a person
         if name:
+            self.named.add(name.split()[-1].lower())
             kind = "person"
             if country is None and role is None and code is None:
                 remembered = self._remember(name)
@@ -419,12 +494,32 @@ class DocumentActors:
                         reasons.append(f"apposition '{inner.text}'")
                         break
 
+        # 6. A proper name coded earlier in the article ("Mahan Air" ... "Mahan's permit").
+        if code is None and country is None and role is None and head.pos_ == "PROPN":
+            key = head.lower_
+            if key in self.codes:
+                code = self.codes[key]
+                country, role, origin = self.people[key]
+                kind = "organisation"
+                name = None
+                reasons.append(f"name '{head.text}' coded earlier in the article ({origin})")
+
         if code is None and (country or role):
             code = (country or "") + (role or "")
         if code is None:
             return ActorMention(text, start, end, None, None, None, kind, "", name) if name else None
         if name and (country or role):
             self._learn(name, country, role, text)
+        elif head.pos_ == "PROPN" and head.ent_type_ in {"ORG", "FAC", "PRODUCT"}:
+            proper = [t.text for t in description if t.pos_ == "PROPN" and t.text[:1].isupper()]
+            first = next((t for t in description if proper and t.text == proper[0]), head)
+            is_name = not any(
+                a <= description.index(first) < b
+                for table in (self.coder.countries, self.coder.roles)
+                for a, b, _ in _scan(table, description)
+            )
+            if len(proper) > 1 and head.text == proper[-1] and is_name:
+                self._learn(" ".join(proper), country, role, text, code)
         return ActorMention(
             text=text,
             start=start,
@@ -437,10 +532,19 @@ class DocumentActors:
             name=name,
         )
 
-    def _learn(self, name: str, country: str | None, role: str | None, evidence: str) -> None:
+    def _learn(
+        self, name: str, country: str | None, role: str | None, evidence: str, code: str | None = None
+    ) -> None:
+        """Remember what a name was coded as: the full name and the surname (a person) or the
+        first word of a multi-word organisation name ("Mahan Air" → "Mahan")."""
         parts = name.split()
-        for key in {name, parts[-1]}:
+        keys = {name, parts[-1]}
+        if code is not None and len(parts) > 1:
+            keys = {name, parts[0]}
+        for key in keys:
             self.people.setdefault(key.lower(), (country, role, f"'{evidence}'"))
+            if code is not None:
+                self.codes.setdefault(key.lower(), code)
 
     def _remember(self, name: str) -> tuple[str | None, str | None, str] | None:
         parts = name.split()
@@ -453,6 +557,20 @@ def split_code(code: str) -> tuple[str | None, str | None]:
     rest = code[3:] if country else code
     role = rest[:3] if rest[:3] in ROLE_CODES else None
     return country, role
+
+
+def _name_tokens(head: Token) -> list[Token]:
+    """The head and the words joined to it by compound/flat links only ("Donald" in "Donald
+    Trump", not "Theresa" in "Theresa May's proposed deal")."""
+    found = [head]
+    frontier = [head]
+    while frontier and len(found) < MAX_PHRASE_TOKENS:
+        current = frontier.pop()
+        for child in current.children:
+            if child.dep_ in {"compound", "flat"}:
+                found.append(child)
+                frontier.append(child)
+    return found
 
 
 def _inside_appos(token: Token, head: Token) -> bool:

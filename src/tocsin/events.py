@@ -254,11 +254,25 @@ def is_negated(predicate: Token) -> bool:
     return bool(obj is not None and any(child.lower_ == "no" for child in obj.children))
 
 
+def _reported(clause: Token) -> bool:
+    """True for a clause that is what a past-tense reporting verb reports ("said [it would go]")."""
+    from tocsin.attribution import REPORTING_VERBS
+
+    head = clause.head
+    return (
+        clause.dep_ in {"ccomp", "parataxis"}
+        and head.lemma_.lower() in REPORTING_VERBS | {"warn", "threaten", "vow", "pledge", "promise"}
+        and head.tag_ in {"VBD", "VBN"}
+    )
+
+
 def modality_of(predicate: Token, sentence: Span) -> str:
     """Return 'asserted', 'intended' (future, vowed, planned) or 'hypothetical'."""
     current = predicate
     for _ in range(6):
         auxiliaries = {child.lower_ for child in current.children if child.dep_ in {"aux", "auxpass"}}
+        if auxiliaries & {"would", "'d"} and _reported(current) and not auxiliaries & {"have"}:
+            return "intended"  # "said it would retaliate": the reported form of "will"
         if auxiliaries & HYPOTHETICAL_MODALS:
             return "hypothetical"
         if any(child.dep_ == "mark" and child.lower_ in CONDITIONAL_MARKS for child in current.children):
@@ -426,31 +440,44 @@ def match_predicates(sentence: Span, lexicon: PredicateLexicon) -> list[Predicat
     return matches
 
 
-def _target_token(match: PredicateMatch) -> Token | None:
+def _target_tokens(match: PredicateMatch) -> list[Token]:
+    """Where the target may be, best first: the rule's slot, then what hangs off that phrase."""
     spec = match.rule.conditions.get("target")
     anchor, word = match.anchor, match.predicate
     if spec == ("none",):
-        return None
-    if spec and spec[0] == "obj":
-        return direct_object(anchor)
-    if spec and spec[0] == "dative":
-        found = children_with(anchor, "dative")
-        return found[0] if found else None
-    if spec and spec[0].startswith("prep:"):
-        preps = (spec[0][5:], *spec[1:])
-        obj = direct_object(anchor)
-        found = _pobjs(word, preps) or _pobjs(anchor, preps)
-        if not found and obj is not None:
-            found = _pobjs(obj, preps)  # "suspended training in Iraq"
-        return found[0] if found else None
+        return []
+    found: list[Token] = []
     obj = direct_object(anchor) if word == anchor else None
-    if obj is not None:
-        return obj
-    datives = children_with(anchor, "dative")
-    for dative in datives:
-        return children_with(dative, "pobj")[0] if children_with(dative, "pobj") else dative
-    found = _pobjs(word, DEFAULT_TARGET_PREPS) or _pobjs(anchor, DEFAULT_TARGET_PREPS)
-    return found[0] if found else None
+    if spec and spec[0] == "obj":
+        found = [direct_object(anchor)] if direct_object(anchor) is not None else []
+    elif spec and spec[0] == "dative":
+        for dative in children_with(anchor, "dative"):
+            found.extend(children_with(dative, "pobj") or [dative])
+    elif spec and spec[0].startswith("prep:"):
+        preps = (spec[0][5:], *spec[1:])
+        found = _pobjs(word, preps) or _pobjs(anchor, preps)
+        if not found and direct_object(anchor) is not None:
+            found = _pobjs(direct_object(anchor), preps)  # "suspended training in Iraq"
+    else:
+        if obj is not None:
+            found.append(obj)
+        for dative in children_with(anchor, "dative"):
+            found.extend(children_with(dative, "pobj") or [dative])
+        found.extend(_pobjs(word, DEFAULT_TARGET_PREPS) or _pobjs(anchor, DEFAULT_TARGET_PREPS))
+    # A phrase that is no actor itself may name one: "Mahan's permit", "a case against the driver",
+    # "the release of the hostages".
+    extended: list[Token] = []
+    for token in found:
+        extended.append(token)
+        extended.extend(children_with(token, "poss"))
+        extended.extend(_pobjs(token, ("of", "against", "on", "with", "to", "for")))
+    return extended
+
+
+def _target_token(match: PredicateMatch) -> Token | None:
+    """The first place the target may be (see `_target_tokens`)."""
+    tokens = _target_tokens(match)
+    return tokens[0] if tokens else None
 
 
 def _event_date(
@@ -566,6 +593,22 @@ def _candidates(context: CodingContext, sentence: Span) -> list[_Candidate]:
     return found
 
 
+def _implicit_target(code: str, source: ActorMention) -> ActorMention | None:
+    """The target CAMEO coders assume when the text names none: protests address the government."""
+    if code[:2] == "14" and source.country and source.role not in {"GOV", None}:
+        return ActorMention(
+            text="(the government)",
+            start=source.start,
+            end=source.start,
+            code=source.country + "GOV",
+            country=source.country,
+            role="GOV",
+            kind="government",
+            rule="implicit: a protest addresses the protesters' own government",
+        )
+    return None
+
+
 def code_sentence_events(
     context: CodingContext,
     sentence: Span,
@@ -599,8 +642,13 @@ def code_sentence_events(
         if modality == "intended" and not candidate.slots:
             code = _intent_code(code)
         sources = _actors_of(context, candidate.source or subject_of(anchor))
-        target_token = candidate.target if candidate.target is not None else _target_token(match)
-        targets: list[ActorMention | None] = list(_actors_of(context, target_token)) or [None]
+        targets: list[ActorMention | None] = []
+        for target_token in [candidate.target] if candidate.target is not None else _target_tokens(match):
+            targets = list(_actors_of(context, target_token))
+            if targets:
+                break
+        if not targets:
+            targets = [_implicit_target(code, sources[0]) if sources else None]
         for source in sources:
             for target in targets:
                 if target is not None and target.code == source.code and len(targets) > 1:
@@ -623,7 +671,8 @@ def code_sentence_events(
                         attribute,
                     )
                 )
-    return events
+    targeted = {(event.cameo, event.source.code) for event in events if event.target is not None}
+    return [e for e in events if e.target is not None or (e.cameo, e.source.code) not in targeted]
 
 
 def _make_event(
@@ -680,6 +729,30 @@ def _make_event(
 
 
 STATEMENT_CODE = "010"
+
+
+def _statement_target(
+    context: CodingContext, content: list[Token], source: ActorMention
+) -> ActorMention | None:
+    """Whom a statement is about: the subject of what was said, else its object, else the first
+    actor named in it ("Cruz said members of Congress have abused ..." → Congress)."""
+    for clause in content:
+        ordered: list[Token] = []
+        subject = subject_of(clause)
+        if subject is not None:
+            ordered.append(subject)
+        obj = direct_object(clause)
+        if obj is not None:
+            ordered.append(obj)
+        ordered.extend(t for t in clause.subtree if t.pos_ in {"NOUN", "PROPN"} and t not in ordered)
+        for token in ordered:
+            mention = context.actors.mention_for(token)
+            if mention is None or not mention.code or mention.kind == "outlet":
+                continue
+            if mention.start == source.start or (mention.name and mention.name == source.name):
+                continue
+            return mention
+    return None
 _NOT_STATEMENTS = {"report", "quote", "cite", "continue"}
 
 
@@ -710,8 +783,17 @@ def code_statement_events(
         source = context.actors.mention_for(subject) if subject is not None else None
         if source is None or not source.code or source.kind == "outlet":
             continue
+        if source.kind == "person" and source.role is None:
+            continue  # a private person's words are not a political actor's statement
         if any(event.source.code == source.code for event in coded + statements):
             continue
+        content = [c for c in token.children if c.dep_ in {"ccomp", "xcomp", "parataxis"}]
+        if any(
+            c.left_edge.idx <= event.predicate_span[0] <= c.right_edge.idx
+            for c in content
+            for event in coded
+        ):
+            continue  # "X said that Y did Z": the event is Z, with X as its source of information
         rule = PredicateRule(lemma, "V", {}, STATEMENT_CODE, "statement")
         statements.append(
             _make_event(
@@ -720,7 +802,7 @@ def code_statement_events(
                 STATEMENT_CODE,
                 "asserted",
                 source,
-                None,
+                _statement_target(context, content, source),
                 sentence,
                 sentence_index,
                 sentence_start,
