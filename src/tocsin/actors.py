@@ -178,10 +178,8 @@ class DocumentActors:
         self.text = doc.text  # Doc.text joins every token: compute it once
         self.coder = coder or ActorCoder()
         self.people: dict[str, tuple[str | None, str | None, str]] = {}
-        self.named: set[str] = set()
-        self.codes: dict[
-            str, str
-        ] = {}  # organisation names coded earlier, to their full code  # surnames of every person named so far, coded or not
+        self.named: set[str] = set()  # surnames of every person named so far, coded or not
+        self.codes: dict[str, str] = {}  # organisation names coded earlier, to their full code
         self._cache: dict[int, ActorMention | None] = {}
         self._depth = 0
         self._ordered: list[tuple[int, ActorMention]] = []
