@@ -510,9 +510,9 @@ class DocumentActors:
             self._learn(name, country, role, text)
         elif head.pos_ == "PROPN" and head.ent_type_ in {"ORG", "FAC", "PRODUCT"}:
             proper = [t.text for t in description if t.pos_ == "PROPN" and t.text[:1].isupper()]
-            first = next((t for t in description if proper and t.text == proper[0]), head)
+            first_word = next((t for t in description if proper and t.text == proper[0]), head)
             is_name = not any(
-                a <= description.index(first) < b
+                a <= description.index(first_word) < b
                 for table in (self.coder.countries, self.coder.roles)
                 for a, b, _ in _scan(table, description)
             )

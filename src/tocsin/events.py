@@ -448,16 +448,17 @@ def _target_tokens(match: PredicateMatch) -> list[Token]:
         return []
     found: list[Token] = []
     obj = direct_object(anchor) if word == anchor else None
+    anchor_object = direct_object(anchor)
     if spec and spec[0] == "obj":
-        found = [direct_object(anchor)] if direct_object(anchor) is not None else []
+        found = [anchor_object] if anchor_object is not None else []
     elif spec and spec[0] == "dative":
         for dative in children_with(anchor, "dative"):
             found.extend(children_with(dative, "pobj") or [dative])
     elif spec and spec[0].startswith("prep:"):
         preps = (spec[0][5:], *spec[1:])
         found = _pobjs(word, preps) or _pobjs(anchor, preps)
-        if not found and direct_object(anchor) is not None:
-            found = _pobjs(direct_object(anchor), preps)  # "suspended training in Iraq"
+        if not found and anchor_object is not None:
+            found = _pobjs(anchor_object, preps)  # "suspended training in Iraq"
     else:
         if obj is not None:
             found.append(obj)
