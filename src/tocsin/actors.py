@@ -39,6 +39,21 @@ MAX_NESTING = 8
 _MODIFIER_DEPS = {"compound", "amod", "poss", "nmod", "det", "nummod", "quantmod", "case", "punct"}
 # Heads that take their code from an "of" complement ("leader of Iran's Quds Force").
 _OF_HEADS = {
+    # quantities of people: "thousands of Iraqi Kurds", "two of the soldiers"
+    "thousand",
+    "hundred",
+    "dozen",
+    "million",
+    "score",
+    "number",
+    "crowd",
+    "majority",
+    "one",
+    "two",
+    "three",
+    "some",
+    "many",
+    "several",
     "leader",
     "head",
     "chief",
@@ -98,6 +113,17 @@ PEOPLE_NOUNS = {
 }
 # Roles that belong to one country: a bare "the President" or "police" is the article's own.
 DOMESTIC_ROLES = ROLE_CODES - {"IGO", "NGO", "NGM", "IMG", "MNC", "INT", "UIS", "PKO"}
+# "it is willing to withdraw": an actor, unlike "it is unusual to withdraw".
+AGENTIVE_ADJECTIVES = {
+    "willing",
+    "unwilling",
+    "ready",
+    "prepared",
+    "determined",
+    "committed",
+    "eager",
+    "able",
+}
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers"}
 GROUP_PRONOUNS = {"they", "them", "their", "theirs"}
 THING_PRONOUNS = {"it", "its"}
@@ -267,8 +293,12 @@ class DocumentActors:
 
     def _resolve_pronoun(self, token: Token) -> ActorMention | None:
         lower = token.lower_
+        agentive = any(
+            child.dep_ == "acomp" and child.lemma_.lower() in AGENTIVE_ADJECTIVES
+            for child in token.head.children
+        )
         if token.dep_ == "expl" or (
-            lower in THING_PRONOUNS and token.dep_ == "nsubj" and token.head.lemma_ == "be"
+            lower in THING_PRONOUNS and token.dep_ == "nsubj" and token.head.lemma_ == "be" and not agentive
         ):
             return None  # "it is not unusual", "it wasn't quite a call to arms"
         bound = self._bound_possessive(token)

@@ -77,6 +77,15 @@ INTENT_HEADS = {
     "try",
     "attempt",
     "decide",
+    "agree",
+    # adjectives of readiness: "is willing to withdraw", "stands ready to help"
+    "willing",
+    "ready",
+    "prepared",
+    "committed",
+    "determined",
+    "eager",
+    "keen",
 }
 NEGATING_HEADS = {"fail", "refuse", "decline", "deny", "avoid", "reject", "stop", "cease", "halt"}
 CONDITIONAL_MARKS = {"if", "unless", "whether", "lest"}
@@ -318,6 +327,34 @@ def _is_allegation(anchor: Token) -> bool:
     return anchor.head.head.lemma_.lower() in ALLEGATION_HEADS
 
 
+REFUSING_HEADS = {"refuse", "decline", "reject", "fail"}
+# CAMEO 12: refusing a cooperative act is a rejection of its kind.
+_REFUSAL_FOR = {
+    "02": "120",
+    "03": "120",
+    "04": "125",
+    "05": "120",
+    "06": "121",
+    "07": "122",
+    "08": "124",
+}
+_REFUSAL_FOR_3 = {"061": "1211", "062": "1212", "057": "127", "046": "126", "081": "1241", "084": "1244"}
+
+
+def _is_refusal(verb: Token) -> bool:
+    """True for "refused to X", "declined to X", "failed to X" and "will not X"."""
+    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in REFUSING_HEADS:
+        return not any(child.dep_ == "neg" for child in verb.head.children)
+    auxiliaries = {child.lower_ for child in verb.children if child.dep_ == "aux"}
+    negated = any(child.dep_ == "neg" for child in verb.children)
+    return negated and bool(auxiliaries & {"will", "wo", "shall"})
+
+
+def _refusal_code(code: str) -> str | None:
+    """The CAMEO rejection code for refusing a cooperative act, or None for other acts."""
+    return _REFUSAL_FOR_3.get(code[:3]) or _REFUSAL_FOR.get(code[:2])
+
+
 def _intent_code(code: str) -> str:
     """Map an act's CAMEO code to the code for a stated intention or threat to do it."""
     root = code[:2]
@@ -469,6 +506,8 @@ def _target_tokens(match: PredicateMatch) -> list[Token]:
     # "the release of the hostages".
     extended: list[Token] = []
     for token in found:
+        # "condemned the killing of X by Y": the act's doer is whom the condemnation targets.
+        extended.extend(_pobjs(token, ("by",)) if token.pos_ == "NOUN" else [])
         extended.append(token)
         extended.extend(children_with(token, "poss"))
         extended.extend(_pobjs(token, ("of", "against", "on", "with", "to", "for")))
@@ -582,7 +621,7 @@ def _candidates(context: CodingContext, sentence: Span) -> list[_Candidate]:
     claimed: set[int] = set()
     for patterns in context.patterns:
         for pattern in patterns.match(sentence):
-            if pattern.verb.i in claimed or not cameo.is_valid(pattern.code):
+            if not cameo.is_valid(pattern.code):  # one verb may give several ("A:B" codes)
                 continue
             claimed.add(pattern.verb.i)
             rule = PredicateRule(pattern.verb.lemma_.lower(), "V", {}, pattern.code, pattern.origin)
@@ -591,6 +630,111 @@ def _candidates(context: CodingContext, sentence: Span) -> list[_Candidate]:
     for match in match_predicates(sentence, context.lexicon):
         if match.anchor.i not in claimed and match.predicate.i not in claimed:
             found.append(_Candidate(match, None, None, False))
+            claimed.add(match.predicate.i)
+    for match, agent in _nominal_events(sentence, context.lexicon):
+        if match.predicate.i not in claimed:
+            targets = _pobjs(match.predicate, ("on", "against", "of", "at", "with", "in"))
+            target = next((t for t in targets if t != agent), None)
+            found.append(_Candidate(match, agent, target, False))
+    return found
+
+
+# Event nouns coded on their own when the phrase names who acted ("the killing of X by Y",
+# "Israel's airstrike on Gaza", "Saudi airstrikes"). Nouns too often not an act are left out.
+_NOT_NOMINAL = {"call", "effort", "attempt", "mission", "operation", "game", "test", "deal", "fire"}
+_NOT_NOMINAL |= {"alert", "exercise", "hearing", "appeal", "demand", "talk", "conversation", "war"}
+# Verbs under which a named act is not asserted to have happened.
+_NONFACTIVE_HEADS = (
+    INTENT_HEADS
+    | NEGATING_HEADS
+    | {
+        "warn",
+        "fear",
+        "prevent",
+        "call",
+        "urge",
+        "demand",
+        "risk",
+        "oppose",
+        "rule",
+        "threaten",
+        "allege",
+        "claim",
+        "accuse",
+        "blame",
+        "rumor",
+        "rumour",
+    }
+)
+
+
+def _nominal_rules(token: Token, lexicon: PredicateLexicon) -> list[PredicateRule]:
+    """The rules an event noun may code by: its own N rows, then the verb of an -ing noun."""
+    lemma = token.lemma_.lower()
+    if lemma in _NOT_NOMINAL:
+        return []
+    rules = list(lexicon.candidates(lemma, "N"))
+    if lemma.endswith("ing") and len(lemma) > 5:
+        for stem in (lemma[:-3], lemma[:-3] + "e", lemma[:-4]):  # killing, seizing, shelling
+            if lexicon.candidates(stem, "V"):
+                rules.extend(lexicon.candidates(stem, "V"))
+                break
+    return rules
+
+
+def _nominal_agent(noun: Token) -> Token | None:
+    """Who did what an event noun names: its "by" object, possessor or an actor modifier."""
+    for prep in children_with(noun, "prep", "agent"):
+        if prep.lower_ == "by":
+            pobjs = children_with(prep, "pobj")
+            if pobjs:
+                return pobjs[0]
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return child
+    for child in noun.children:
+        if child.dep_ in {"compound", "amod", "nmod"} and child.i < noun.i and child.pos_ in {"PROPN", "ADJ"}:
+            if child.ent_type_ in {"GPE", "NORP", "ORG"}:
+                return child
+    return None
+
+
+def _nominal_events(sentence: Span, lexicon: PredicateLexicon) -> list[tuple[PredicateMatch, Token]]:
+    """Event nouns with a named agent, asserted by their clause, with the rule that codes them."""
+    found: list[tuple[PredicateMatch, Token]] = []
+    for token in sentence:
+        if token.pos_ != "NOUN" or token.dep_ in {"compound", "amod"}:
+            continue
+        rules = _nominal_rules(token, lexicon)
+        if not rules:
+            continue
+        agent = _nominal_agent(token)
+        if agent is None:
+            continue
+        if any(child.lower_ in HYPOTHETICAL_DETERMINERS for child in token.children):
+            continue
+        clause = token.head
+        steps = 0
+        while clause.pos_ not in {"VERB", "AUX"} and clause.head != clause and steps < 8:
+            clause, steps = clause.head, steps + 1
+        if clause.lemma_.lower() in _NONFACTIVE_HEADS:
+            continue
+        for rule in rules:
+            conditions = {k: v for k, v in rule.conditions.items() if k in {"obj", "target"}}
+            if "obj" in conditions and rule.pos == "V":
+                continue  # a verb row that needs an object does not fit the noun
+            if "obj" in conditions and not _phrase_lemmas(token) & set(conditions["obj"]):
+                continue
+            if any(k in rule.conditions for k in ("prep", "pobj", "prt", "comp", "modal")):
+                continue
+            nominal_rule = PredicateRule(rule.lemma, "N", conditions, rule.code, rule.origin)
+            found.append(
+                (
+                    PredicateMatch(token, clause if clause.pos_ in {"VERB", "AUX"} else token, nominal_rule),
+                    agent,
+                )
+            )
+            break
     return found
 
 
@@ -623,12 +767,18 @@ def code_sentence_events(
     """
     events: list[Event] = []
     seen: set[tuple[str, str | None, str | None]] = set()
+    anchors: dict[str, int] = {}  # event id → index of the verb that carries it
+    refusing_heads: set[tuple[int, str | None]] = set()
     for candidate in _candidates(context, sentence):
         match = candidate.match
         predicate, anchor = match.predicate, match.anchor
-        if is_negated(predicate) or (anchor != predicate and is_negated(anchor)):
-            LOGGER.debug("negated predicate not coded: %s", predicate.text)
-            continue
+        refused = False
+        if not candidate.slots and (is_negated(predicate) or (anchor != predicate and is_negated(anchor))):
+            refusal = _refusal_code(match.rule.code) if _is_refusal(anchor) else None
+            if refusal is None:
+                LOGGER.debug("negated predicate not coded: %s", predicate.text)
+                continue
+            refused = True
         if _is_allegation(anchor):
             LOGGER.debug("alleged act not coded as the accuser's: %s", predicate.text)
             continue
@@ -640,9 +790,13 @@ def code_sentence_events(
             LOGGER.debug("hypothetical predicate not coded: %s", predicate.text)
             continue
         code = match.rule.code
-        if modality == "intended" and not candidate.slots:
+        if refused:
+            code, modality = _refusal_code(code) or code, "asserted"
+        elif modality == "intended" and not candidate.slots:
             code = _intent_code(code)
         sources = _actors_of(context, candidate.source or subject_of(anchor))
+        if refused:
+            refusing_heads.update((anchor.head.i, source.code) for source in sources)
         targets: list[ActorMention | None] = []
         for target_token in [candidate.target] if candidate.target is not None else _target_tokens(match):
             targets = list(_actors_of(context, target_token))
@@ -658,20 +812,26 @@ def code_sentence_events(
                 if key in seen:
                     continue
                 seen.add(key)
-                events.append(
-                    _make_event(
-                        context,
-                        match,
-                        code,
-                        modality,
-                        source,
-                        target,
-                        sentence,
-                        sentence_index,
-                        sentence_start,
-                        attribute,
-                    )
+                event = _make_event(
+                    context,
+                    match,
+                    code,
+                    modality,
+                    source,
+                    target,
+                    sentence,
+                    sentence_index,
+                    sentence_start,
+                    attribute,
                 )
+                anchors[event.event_id] = anchor.i
+                events.append(event)
+    # "refused to hand over X" is one rejection, not also a bare "refused" (120).
+    events = [
+        e
+        for e in events
+        if not (e.cameo_root == "12" and (anchors[e.event_id], e.source.code) in refusing_heads)
+    ]
     targeted = {(event.cameo, event.source.code) for event in events if event.target is not None}
     return [e for e in events if e.target is not None or (e.cameo, e.source.code) not in targeted]
 
@@ -754,6 +914,8 @@ def _statement_target(
                 continue
             return mention
     return None
+
+
 _NOT_STATEMENTS = {"report", "quote", "cite", "continue"}
 
 
@@ -790,9 +952,7 @@ def code_statement_events(
             continue
         content = [c for c in token.children if c.dep_ in {"ccomp", "xcomp", "parataxis"}]
         if any(
-            c.left_edge.idx <= event.predicate_span[0] <= c.right_edge.idx
-            for c in content
-            for event in coded
+            c.left_edge.idx <= event.predicate_span[0] <= c.right_edge.idx for c in content for event in coded
         ):
             continue  # "X said that Y did Z": the event is Z, with X as its source of information
         rule = PredicateRule(lemma, "V", {}, STATEMENT_CODE, "statement")

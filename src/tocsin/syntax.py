@@ -41,7 +41,7 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
         if objects and head.lemma_ not in {"want", "promise", "vow", "pledge"}:
             return objects[0]  # object control: "influenced the US to evacuate"
         return subject_of(head, depth + 1)
-    if verb.dep_ in {"conj", "advcl", "pcomp"}:
+    if verb.dep_ in {"conj", "advcl", "pcomp", "acomp", "oprd"}:
         if verb.dep_ == "pcomp" and head.dep_ == "prep":
             return subject_of(head.head, depth + 1) if head.head.pos_ in {"VERB", "AUX"} else None
         return subject_of(head, depth + 1)
