@@ -26,7 +26,7 @@ from tocsin.actors import DocumentActors
 from tocsin.dates import resolve_expression
 from tocsin.errors import DictionaryError
 from tocsin.lexicon import country_table
-from tocsin.syntax import children_with, direct_object, subject_of
+from tocsin.syntax import children_with, direct_object, is_passive, subject_of
 from tocsin.types import ActorMention, Attribution, Event, Location
 
 LOGGER = logging.getLogger(__name__)
@@ -463,7 +463,9 @@ def match_predicates(sentence: Span, lexicon: PredicateLexicon) -> list[Predicat
         elif token.pos_ in {"NOUN", "PROPN"} and lexicon.candidates(lemma, "N"):
             anchor = token.head
             if token.dep_ == "pobj" and anchor.dep_ == "prep":
-                anchor = anchor.head  # "go to war"
+                if anchor.head.lemma_.lower() != "go":
+                    continue  # only "go to war", "go on strike"; not "announced ... in a rally"
+                anchor = anchor.head
             if anchor.lemma_.lower() not in LIGHT_VERBS or token.dep_ not in {
                 "dobj",
                 "nsubjpass",
@@ -502,6 +504,7 @@ def _target_tokens(match: PredicateMatch) -> list[Token]:
         for dative in children_with(anchor, "dative"):
             found.extend(children_with(dative, "pobj") or [dative])
         found.extend(_pobjs(word, DEFAULT_TARGET_PREPS) or _pobjs(anchor, DEFAULT_TARGET_PREPS))
+        found.extend(_complement_targets(anchor))
     # A phrase that is no actor itself may name one: "Mahan's permit", "a case against the driver",
     # "the release of the hostages".
     extended: list[Token] = []
@@ -511,7 +514,30 @@ def _target_tokens(match: PredicateMatch) -> list[Token]:
         extended.append(token)
         extended.extend(children_with(token, "poss"))
         extended.extend(_pobjs(token, ("of", "against", "on", "with", "to", "for")))
+        # "a lawsuit against the emergency Trump declared": the author of the thing targeted.
+        for clause in children_with(token, "relcl", "acl"):
+            extended.extend(children_with(clause, "nsubj"))
     return extended
+
+
+def _complement_targets(anchor: Token) -> list[Token]:
+    """Whom a demand, appeal or threat addresses when it has no object: the subject of what is
+    demanded ("demanded that the US cancel"), the object of what is threatened ("threatened to
+    deliver blows to the US"), the subject of its condition ("... unless Baghdad accepted")."""
+    found: list[Token] = []
+    for clause in children_with(anchor, "ccomp"):
+        found.extend(children_with(clause, "nsubj", "nsubjpass"))
+    for clause in children_with(anchor, "xcomp"):
+        obj = direct_object(clause)
+        found.extend([obj] if obj is not None else [])
+        found.extend(_pobjs(clause, DEFAULT_TARGET_PREPS))
+        for condition in children_with(clause, "advcl"):
+            if any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in condition.children):
+                found.extend(children_with(condition, "nsubj"))
+    for condition in children_with(anchor, "advcl"):
+        if any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in condition.children):
+            found.extend(children_with(condition, "nsubj"))
+    return found
 
 
 def _target_token(match: PredicateMatch) -> Token | None:
@@ -738,9 +764,23 @@ def _nominal_events(sentence: Span, lexicon: PredicateLexicon) -> list[tuple[Pre
     return found
 
 
+LEGAL_ROOTS = {"11", "17"}
+
+
+def _court_of(verb: Token, context: CodingContext) -> Token | None:
+    """The court of an agentless passive legal act ("was sentenced in federal court")."""
+    if not is_passive(verb):
+        return None
+    for pobj in _pobjs(verb, ("in", "at", "by")):
+        mention = context.actors.mention_for(pobj)
+        if mention is not None and mention.role == "JUD":
+            return pobj
+    return None
+
+
 def _implicit_target(code: str, source: ActorMention) -> ActorMention | None:
     """The target CAMEO coders assume when the text names none: protests address the government."""
-    if code[:2] == "14" and source.country and source.role not in {"GOV", None}:
+    if code[:2] == "14" and source.country and source.role != "GOV" and source.kind != "country":
         return ActorMention(
             text="(the government)",
             start=source.start,
@@ -794,7 +834,7 @@ def code_sentence_events(
             code, modality = _refusal_code(code) or code, "asserted"
         elif modality == "intended" and not candidate.slots:
             code = _intent_code(code)
-        sources = _actors_of(context, candidate.source or subject_of(anchor))
+        sources = _actors_of(context, candidate.source or subject_of(anchor) or _court_of(anchor, context))
         if refused:
             refusing_heads.update((anchor.head.i, source.code) for source in sources)
         targets: list[ActorMention | None] = []
