@@ -23,6 +23,7 @@ from tocsin.evaluate import (
     FoundingReport,
     PetrarchReport,
     PloverReport,
+    QuoteReport,
     Report,
     SkippedReport,
     format_table,
@@ -74,6 +75,18 @@ TARGETS = (
         lambda r: _expect(r, PloverReport).source_country_accuracy,
         0.85,
     ),
+    Target(
+        "plover",
+        "PLOVER actor countries agree (type matched)",
+        lambda r: _expect(r, PloverReport).actors.country_share,
+        0.90,
+    ),
+    Target(
+        "plover",
+        "PLOVER actor codes agree (type matched)",
+        lambda r: _expect(r, PloverReport).actors.full_share,
+        0.75,
+    ),
     Target("wikinews", "Wikinews root precision", lambda r: _expect(r, CameoReport).root.precision),
     Target("wikinews", "Wikinews root recall", lambda r: _expect(r, CameoReport).root.recall),
     Target("wikinews", "Wikinews root F1", lambda r: _expect(r, CameoReport).root.f1, 0.70),
@@ -84,6 +97,18 @@ TARGETS = (
     ),
     Target("wikinews", "Wikinews 3-digit recall", lambda r: _expect(r, CameoReport).digit3.recall),
     Target("wikinews", "Wikinews 3-digit F1", lambda r: _expect(r, CameoReport).digit3.f1, 0.55),
+    Target(
+        "wikinews",
+        "Wikinews actor countries agree (root matched)",
+        lambda r: _expect(r, CameoReport).actors.country_share,
+        0.90,
+    ),
+    Target(
+        "wikinews",
+        "Wikinews actor codes agree (root matched)",
+        lambda r: _expect(r, CameoReport).actors.full_share,
+        0.75,
+    ),
     Target(
         "petrarch",
         "PETRARCH records coded exactly",
@@ -97,6 +122,8 @@ TARGETS = (
         0.0,
         at_most=True,
     ),
+    Target("quotes", "Quote speaker accuracy", lambda r: _expect(r, QuoteReport).speaker_accuracy, 0.85),
+    Target("quotes", "Anonymous-source recall", lambda r: _expect(r, QuoteReport).anonymous_recall, 0.90),
 )
 
 

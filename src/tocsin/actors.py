@@ -404,8 +404,23 @@ class DocumentActors:
             if code:
                 break
 
-        # 2. Countries among the modifiers (or the head itself).
+        # 2. Countries among the modifiers (or the head itself), or a name with "of" ("the
+        # Democratic People's Republic of Korea").
         if code is None:
+            for prep in head.rights:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    extended = [
+                        *description,
+                        prep,
+                        *[t for c in prep.children if c.dep_ == "pobj" for t in c.subtree],
+                    ]
+                    for first, last, entry in _scan(self.coder.countries, extended):
+                        if head in extended[first:last] and prep in extended[first:last]:
+                            country, kind = entry.code, "country"
+                            reasons.append(f"country '{entry.phrase}' ({entry.origin})")
+                            break
+                    break
+        if code is None and country is None:
             for first, last, entry in _scan(self.coder.countries, description):
                 covered = description[first:last]
                 country = entry.code

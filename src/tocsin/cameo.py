@@ -126,16 +126,50 @@ def codes() -> dict[str, CameoCode]:
 
 
 def lookup(code: str) -> CameoCode:
-    """Return the CameoCode for `code`; raise KeyError if the ontology has no such code."""
+    """Return the CameoCode for `code`; raise KeyError if the ontology has no such code.
+
+    Codes a loaded dictionary registered (`register_dictionary_code`) are found too.
+    """
     try:
         return _packaged_table()[code.strip()]
     except KeyError:
+        if code.strip() in _DICTIONARY_CODES:
+            return _DICTIONARY_CODES[code.strip()]
         raise KeyError(f"unknown CAMEO event code: {code!r}") from None
 
 
 def is_valid(code: str) -> bool:
-    """Tell whether `code` is a code of the packaged CAMEO ontology."""
-    return code.strip() in _packaged_table()
+    """Tell whether `code` is a code of the packaged CAMEO ontology (or a loaded dictionary's)."""
+    return code.strip() in _packaged_table() or code.strip() in _DICTIONARY_CODES
+
+
+# Codes used by loaded PETRARCH/TABARI verb dictionaries that the packaged table lacks (their
+# unit tests use 904, 174K, 1010, ...). Only tocsin.petrarch registers them.
+_DICTIONARY_CODES: dict[str, CameoCode] = {}
+
+
+def register_dictionary_code(code: str, origin: str) -> CameoCode:
+    """Accept `code`, used by the dictionary entry `origin`, though the packaged table lacks it.
+
+    It borrows the weight, quad class and PLOVER type of its longest known prefix ("1717" those
+    of "171"); without one it weighs 0 and has quad class 0 (unknown).
+    """
+    code = code.strip()
+    table = _packaged_table()
+    if code in table:
+        return table[code]
+    parent = next((table[code[:n]] for n in range(len(code) - 1, 1, -1) if code[:n] in table), None)
+    entry = CameoCode(
+        code=code,
+        name=f"dictionary code ({origin})",
+        goldstein=parent.goldstein if parent else 0.0,
+        quad_class=parent.quad_class if parent else 0,
+        plover_type=parent.plover_type if parent else None,
+        plover_mode=parent.plover_mode if parent else None,
+        plover_context=parent.plover_context if parent else None,
+    )
+    _DICTIONARY_CODES.setdefault(code, entry)
+    return _DICTIONARY_CODES[code]
 
 
 @functools.cache

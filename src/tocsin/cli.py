@@ -64,6 +64,13 @@ LexiconOption = Annotated[
     list[Path] | None,
     typer.Option("--lexicon", help="Extra predicate lexicon (TSV, see README); repeatable."),
 ]
+DictionaryOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--dictionary",
+        help="PETRARCH/TABARI actor, agent, verb or discard dictionary; repeatable.",
+    ),
+]
 
 
 def _fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
@@ -98,8 +105,12 @@ def _articles_reporting(
             yield item
 
 
-def _options(lexicon: list[Path] | None) -> Options:
-    return Options(lexicon_paths=tuple(lexicon or ()))
+def _options(lexicon: list[Path] | None, dictionaries: list[Path] | None = None) -> Options:
+    """Options for a run; the dictionaries are loaded now so that a bad file fails early."""
+    options = Options(lexicon_paths=tuple(lexicon or ()), dictionary_paths=tuple(dictionaries or ()))
+    if options.dictionary_paths:
+        options.dictionaries()  # raises DictionaryError for an unreadable file
+    return options
 
 
 def _party(record: dict[str, Any] | None) -> str:
@@ -234,13 +245,14 @@ def code_command(
     default_date: DateOption = None,
     outlet: OutletOption = None,
     lexicon: LexiconOption = None,
+    dictionary: DictionaryOption = None,
 ) -> None:
     """Code articles without any database and print their events."""
     output = _default_format(output)
     rejected: list[Rejection] = []
     try:
         articles = _articles_reporting(paths, _date_option(default_date, "--date"), outlet, rejected)
-        for coded in code_articles(articles, _options(lexicon)):
+        for coded in code_articles(articles, _options(lexicon, dictionary)):
             records = [event.to_dict() for event in coded.events]
             if output is OutputFormat.table:
                 title = coded.article.title or coded.article.origin or coded.article.id
@@ -261,6 +273,7 @@ def ingest_command(
     default_date: DateOption = None,
     outlet: OutletOption = None,
     lexicon: LexiconOption = None,
+    dictionary: DictionaryOption = None,
 ) -> None:
     """Code articles and store them in the database; an article already stored is skipped."""
     rejected: list[Rejection] = []
@@ -277,7 +290,7 @@ def ingest_command(
                         yield article
 
             articles = _articles_reporting(paths, _date_option(default_date, "--date"), outlet, rejected)
-            for coded in code_articles(unstored(articles), _options(lexicon)):
+            for coded in code_articles(unstored(articles), _options(lexicon, dictionary)):
                 if store.add(coded):
                     added += 1
                     events += len(coded.events)
@@ -407,6 +420,7 @@ def eval_command(
     ],
     details: Annotated[bool, typer.Option("--details", help="Per-type tables and the misses.")] = False,
     lexicon: LexiconOption = None,
+    dictionary: DictionaryOption = None,
 ) -> None:
     """Score tocsin against the gold sets: PLOVER recall, Wikinews CAMEO P/R/F1, PETRARCH records."""
     from tocsin.evaluate import run_all
@@ -414,7 +428,7 @@ def eval_command(
     if not data.is_dir():
         raise _fail(f"{data}: not a folder")
     try:
-        reports = run_all(data, options=_options(lexicon))
+        reports = run_all(data, options=_options(lexicon, dictionary))
     except TocsinError as error:
         raise _fail(str(error)) from error
     for name, report in reports.items():

@@ -10,6 +10,7 @@ gold file raises `DictionaryError` naming the file and line (0 where the line is
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import json
 import logging
@@ -22,16 +23,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from spacy.language import Language
 
+from tocsin.actors import ActorCoder
 from tocsin.cameo import fold_plover, root_of
 from tocsin.errors import DictionaryError, InputError
 from tocsin.ingest import article_from_text, parse_date, read_text_file, record_to_article
+from tocsin.lexicon import ROLE_CODES, PhraseTable
+from tocsin.normalize import normalize_characters
 from tocsin.parse import load_model
+from tocsin.petrarch import load_dictionaries
 from tocsin.pipeline import Options, code_articles
-from tocsin.types import Article, CodedArticle, Event
+from tocsin.types import Article, CodedArticle, Event, Quote
 
 LOGGER = logging.getLogger(__name__)
 
@@ -164,6 +169,66 @@ class PloverGold:
     text: str
     date: date | None
     source_country: str | None
+    source_code: str | None = None
+    target_code: str | None = None
+
+
+def actor_key(code: str | None) -> tuple[str | None, str | None] | None:
+    """An actor code as (country, first role) for comparisons: "IRNMILIRG" → ("IRN", "MIL"),
+    "IGOUNO" → ("IGO", None), "GOV" → (None, "GOV")."""
+    if not code:
+        return None
+    chunks = [code[i : i + 3] for i in range(0, len(code) - 2, 3)]
+    if not chunks:
+        return None
+    country = None if chunks[0] in ROLE_CODES else chunks[0]
+    role = next((chunk for chunk in chunks[0 if country is None else 1 :] if chunk in ROLE_CODES), None)
+    return country, role
+
+
+@dataclass(slots=True)
+class ActorTally:
+    """Actor agreement among events whose type matches gold.
+
+    `judged` counts gold items with a type-matched event; `country` those where one such event has
+    the gold source and target countries (no target = no target); `full` those where it has the
+    gold source and target codes to country and first role (`actor_key`).
+    """
+
+    judged: int = 0
+    country: int = 0
+    full: int = 0
+
+    @property
+    def country_share(self) -> float:
+        """country / judged."""
+        return ratio(self.country, self.judged)
+
+    @property
+    def full_share(self) -> float:
+        """full / judged."""
+        return ratio(self.full, self.judged)
+
+    def add(self, source: str | None, target: str | None, events: Sequence[Event]) -> None:
+        """Judge one gold item (its source and target codes) against its type-matched events."""
+        if not events or source is None:
+            return
+        self.judged += 1
+        pairs = [(e.source.code, e.target.code if e.target else None) for e in events]
+        if any(country_of(s) == country_of(source) and country_of(t) == country_of(target) for s, t in pairs):
+            self.country += 1
+        if any(actor_key(s) == actor_key(source) and actor_key(t) == actor_key(target) for s, t in pairs):
+            self.full += 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the tally as a JSON-ready dict."""
+        return {
+            "judged": self.judged,
+            "country": self.country,
+            "country_share": self.country_share,
+            "full": self.full,
+            "full_share": self.full_share,
+        }
 
 
 @dataclass(slots=True)
@@ -216,6 +281,7 @@ class PloverReport:
     per_type: dict[str, TypeTally] = field(default_factory=dict)
     misses: list[PloverMiss] = field(default_factory=list)
     country_misses: list[PloverMiss] = field(default_factory=list)
+    actors: ActorTally = field(default_factory=ActorTally)
 
     name = "plover"
 
@@ -240,6 +306,7 @@ class PloverReport:
             "source_country_judged": self.judged,
             "source_country_correct": self.country_correct,
             "source_country_accuracy": self.source_country_accuracy,
+            "actors": self.actors.to_dict(),
             "per_type": {
                 name: {"n": tally.n, "recalled": tally.recalled}
                 for name, tally in sorted(self.per_type.items())
@@ -255,6 +322,8 @@ class PloverReport:
             [
                 ("recall", self.n, self.recall),
                 ("source-country accuracy (recalled)", self.judged, self.source_country_accuracy),
+                ("actor countries agree (recalled)", self.actors.judged, self.actors.country_share),
+                ("actor codes agree (recalled)", self.actors.judged, self.actors.full_share),
             ],
         )
         if not details:
@@ -309,9 +378,26 @@ def read_plover_gold(path: str | Path) -> list[PloverGold]:
                 text=text,
                 date=parse_date(record["date"]) if isinstance(record.get("date"), str) else None,
                 source_country=_first_source_country(record.get("source"), path, line, record_id),
+                source_code=_first_code(record.get("source"), path, line, record_id),
+                target_code=_first_code(record.get("target"), path, line, record_id),
             )
         )
     return golds
+
+
+def _first_code(value: Any, path: Path, line: int, record_id: str) -> str | None:
+    """The first actor code of a gold `source` or `target` list; None for "", absent, or a bare
+    word where the set names no coded actor (a few records have "diplomatic")."""
+    if not value or isinstance(value, str):
+        return None
+    if not isinstance(value, list) or not isinstance(value[0], dict):
+        raise DictionaryError(str(path), line, f"{record_id}: actors must be a list of objects")
+    code, sector = value[0].get("code"), value[0].get("sector")
+    if code is not None and not isinstance(code, str):
+        raise DictionaryError(str(path), line, f"{record_id}: actor code must be text")
+    if code and isinstance(sector, str) and sector[:3].isalpha() and sector[:3].isupper():
+        code += sector[:3]  # the set writes the role apart: {"code": "ISR", "sector": "MIL"}
+    return code or None
 
 
 def _first_source_country(value: Any, path: Path, line: int, record_id: str) -> str | None:
@@ -357,6 +443,7 @@ def score_plover(
             continue
         tally.recalled += 1
         report.recalled += 1
+        report.actors.add(gold.source_code, gold.target_code, hits)
         if gold.source_country is None:
             continue
         report.judged += 1
@@ -590,6 +677,7 @@ class CameoReport:
     confusion: Counter[tuple[str, str]]
     false_positives: list[CameoMiss]
     false_negatives: list[CameoMiss]
+    actors: ActorTally = field(default_factory=ActorTally)
 
     name = "wikinews"
 
@@ -604,6 +692,7 @@ class CameoReport:
             "unmatched_sentences": list(self.unmatched),
             "root": self.root.to_dict(),
             "digit3": self.digit3.to_dict(),
+            "actors": self.actors.to_dict(),
             "confusion": [
                 {"gold": gold, "produced": produced, "count": count}
                 for (gold, produced), count in sorted(self.confusion.items())
@@ -625,6 +714,8 @@ class CameoReport:
             f"{self.articles} articles, {self.sentences} gold sentences, {self.disputed} disputed "
             f"left out, {len(self.unmatched)} not found in the coded text"
             + (f" ({', '.join(self.unmatched)})" if self.unmatched else "")
+            + f"\namong {self.actors.judged} gold events with an event of their root: actor countries "
+            f"agree {self.actors.country_share:.3f}, actor codes agree {self.actors.full_share:.3f}"
         )
         if not details:
             return f"{summary}\n{header}"
@@ -771,6 +862,7 @@ def score_cameo(
     for event in gold:
         gold_by_sid[event.sid].append(event)
     counts: Counter[str] = Counter()
+    actors = ActorTally()
     confusion: Counter[tuple[str, str]] = Counter()
     false_positives: list[CameoMiss] = []
     false_negatives: list[CameoMiss] = []
@@ -779,6 +871,9 @@ def score_cameo(
             continue
         golds, events = gold_by_sid.get(sid, []), list(produced.get(sid, ()))
         root_pairs = one_to_one(golds, events, 2)
+        for gold_event in golds:
+            roots = {code[:2] for code in (gold_event.cameo, *gold_event.alt)}
+            actors.add(gold_event.source, gold_event.target, [e for e in events if e.cameo_root in roots])
         counts["gold"] += len(golds)
         counts["produced"] += len(events)
         counts["root"] += len(root_pairs)
@@ -807,6 +902,7 @@ def score_cameo(
         confusion=confusion,
         false_positives=false_positives,
         false_negatives=false_negatives,
+        actors=actors,
     )
 
 
@@ -1140,9 +1236,12 @@ def score_petrarch(
     """Score tocsin on PETRARCH's unit-test records: the share of records coded exactly.
 
     Each record's text is coded as a one-sentence article. The records use fictional actors
-    defined in the `PETR.Validate.*` dictionaries named by the file; `dictionaries` is the hook for
-    loaded user dictionaries, passed to the pipeline when its options accept them; until then the
-    records are scored with tocsin's own lexicons (and the share is low).
+    defined in the `PETR.Validate.*` dictionaries the file names (its `<Environment>` Verbfile,
+    Actorfile, Agentfile and Discardfile, looked for in `dictionary_dir`, by default the records'
+    folder): when they are all present they are loaded (`tocsin.petrarch.load_dictionaries`) and
+    the records are coded with them alone (`builtin_lexicon=False`, no statement events) by a
+    coder of its own; `coder` codes the records only when the dictionaries are not all there.
+    `dictionaries` (a list of paths) names the files to load instead.
     """
     petrarch = read_petrarch_records(records_path)
     folder = Path(dictionary_dir) if dictionary_dir is not None else Path(records_path).parent
@@ -1151,13 +1250,26 @@ def score_petrarch(
         skipped=list(petrarch.skipped),
         dictionaries={name: (folder / name).is_file() for name in petrarch.dictionaries},
     )
-    if dictionaries is not None:
-        options = options or Options()
-        if "dictionaries" in {f.name for f in dataclasses.fields(options)}:
-            options = dataclasses.replace(options, dictionaries=dictionaries)  # type: ignore[call-arg]
-            report.dictionaries_loaded = True
-        else:
-            LOGGER.warning("tocsin cannot use PETRARCH dictionaries yet; using its own lexicons")
+    if isinstance(dictionaries, (list, tuple)):
+        paths = tuple(Path(path) for path in dictionaries)
+    else:
+        named = [folder / name for name in petrarch.dictionaries]
+        paths = tuple(named) if named and all(path.is_file() for path in named) else ()
+    if paths:
+        loaded = load_dictionaries(paths)  # an unreadable file raises DictionaryError here
+        # Only the unit-test world: no built-in predicates, statements or actor tables.
+        empty = PhraseTable(())
+        options = dataclasses.replace(
+            options or Options(),
+            dictionary_paths=paths,
+            builtin_lexicon=False,
+            code_statements=False,
+            _lexicon=None,
+            _dictionaries=loaded,
+            _actor_coder=ActorCoder(empty, empty, empty, dictionaries=loaded.actors),
+        )
+        report.dictionaries_loaded = True
+        coder = default_coder(options, nlp)
     coder = coder or default_coder(options, nlp)
     articles = (
         article_from_text(record.text, date=record.date, origin=f"{records_path}#{record.id}")
@@ -1256,7 +1368,9 @@ class SkippedReport:
         return f"{self.name}: skipped ({self.reason})"
 
 
-Report = PloverReport | CameoReport | PetrarchReport | FoundingReport | SkippedReport
+Report: TypeAlias = (
+    "PloverReport | CameoReport | PetrarchReport | FoundingReport | SkippedReport | QuoteReport"
+)
 
 
 def run_all(
@@ -1264,8 +1378,9 @@ def run_all(
 ) -> dict[str, Report]:
     """Score every gold set present under a shared data folder; skip the rest with a reason.
 
-    Returns reports keyed `plover`, `wikinews`, `petrarch` and `founding` (the founding article
-    lives in `../seed/` next to the data folder). The model and the lexicons are loaded once.
+    Returns reports keyed `plover`, `wikinews`, `petrarch`, `founding` (the founding article
+    lives in `../seed/` next to the data folder) and `quotes` (the project's quote annotations in
+    tests/data/ over the shared Wikinews CSV). The model and the lexicons are loaded once.
     """
     base = Path(shared_data_dir)
     options = options or Options()
@@ -1298,4 +1413,352 @@ def run_all(
         if reason
         else score_founding_article(base / FOUNDING_FILE, coder=coder)
     )
+    reason = missing(WIKINEWS_CSV) or (
+        None if QUOTE_ANNOTATIONS.is_file() else f"missing {QUOTE_ANNOTATIONS}"
+    )
+    reports["quotes"] = (
+        SkippedReport("quotes", reason)
+        if reason
+        else score_quotes(QUOTE_ANNOTATIONS, base / WIKINEWS_CSV, coder=coder)
+    )
     return reports
+
+
+# ---------------------------------------------------------------------------------------------
+# Quote speakers on project-annotated Wikinews quotes
+
+# The annotation file lives with the tests (it is the project's own work, with short credited
+# excerpts); the articles it points to are read from the shared Wikinews CSV.
+QUOTE_ANNOTATIONS = Path(__file__).resolve().parents[2] / "tests" / "data" / "wikinews_quotes.jsonl"
+WIKINEWS_CSV = Path("wikinews/wikinews_2019.csv")
+SPEAKER_TYPES = ("named_official", "named_person", "organisation", "media", "anonymous")
+QUOTE_PUBLISHER = "Wikinews"
+_NAME_STOPWORDS = {"the", "a", "an", "of", "its", "his", "her", "their", "and", "in", "for", "at"}
+
+
+@dataclass(frozen=True, slots=True)
+class GoldQuote:
+    """One annotated quote: an excerpt to find in the article and who said it."""
+
+    line: int
+    url: str
+    title: str
+    quote: str
+    speaker: str
+    speaker_type: str
+    anonymous: bool
+    relay: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteMiss:
+    """A gold quote tocsin did not find, or found with another speaker or anonymity."""
+
+    line: int
+    quote: str
+    gold_speaker: str
+    gold_anonymous: bool
+    produced_speaker: str | None
+    produced_anonymous: bool | None
+    reason: str  # not found | speaker | anonymity
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the miss as a JSON-ready dict."""
+        return {
+            "line": self.line,
+            "quote": self.quote,
+            "gold_speaker": self.gold_speaker,
+            "gold_anonymous": self.gold_anonymous,
+            "produced_speaker": self.produced_speaker,
+            "produced_anonymous": self.produced_anonymous,
+            "reason": self.reason,
+        }
+
+
+@dataclass(slots=True)
+class QuoteReport:
+    """Quote-speaker accuracy and anonymous-source recall on the annotated Wikinews quotes.
+
+    Every gold quote counts: one tocsin did not find has no speaker and is not flagged anonymous.
+    `flagged` counts found quotes tocsin marks anonymous, `flagged_correct` those that are.
+    """
+
+    path: str
+    articles: int = 0
+    n: int = 0
+    found: int = 0
+    speaker_correct: int = 0
+    anonymous_gold: int = 0
+    anonymous_recalled: int = 0
+    flagged: int = 0
+    flagged_correct: int = 0
+    misses: list[QuoteMiss] = field(default_factory=list)
+
+    name = "quotes"
+
+    @property
+    def found_share(self) -> float:
+        """Share of gold quotes located among tocsin's quotes."""
+        return ratio(self.found, self.n)
+
+    @property
+    def speaker_accuracy(self) -> float:
+        """Share of gold quotes whose speaker tocsin names (not found counts as wrong)."""
+        return ratio(self.speaker_correct, self.n)
+
+    @property
+    def anonymous_recall(self) -> float:
+        """Share of gold anonymous-source quotes that tocsin flags anonymous."""
+        return ratio(self.anonymous_recalled, self.anonymous_gold)
+
+    @property
+    def anonymous_precision(self) -> float:
+        """Share of found quotes flagged anonymous by tocsin that are anonymous in the gold."""
+        return ratio(self.flagged_correct, self.flagged)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as a JSON-ready dict."""
+        return {
+            "set": self.name,
+            "path": self.path,
+            "articles": self.articles,
+            "n": self.n,
+            "found": self.found,
+            "speaker_correct": self.speaker_correct,
+            "speaker_accuracy": self.speaker_accuracy,
+            "anonymous_gold": self.anonymous_gold,
+            "anonymous_recalled": self.anonymous_recalled,
+            "anonymous_recall": self.anonymous_recall,
+            "anonymous_flagged": self.flagged,
+            "anonymous_precision": self.anonymous_precision,
+            "misses": [miss.to_dict() for miss in self.misses],
+        }
+
+    def render(self, details: bool = False) -> str:
+        """Return the report as plain text; `details` lists the misses."""
+        summary = format_table(
+            ("Wikinews quotes", "n", "value"),
+            [
+                ("quotes found", self.n, self.found_share),
+                ("speaker accuracy", self.n, self.speaker_accuracy),
+                ("anonymous-source recall", self.anonymous_gold, self.anonymous_recall),
+                ("anonymous-source precision", self.flagged, self.anonymous_precision),
+            ],
+        )
+        if not details or not self.misses:
+            return summary
+        misses = format_table(
+            ("line", "why", "gold speaker", "tocsin speaker", "quote"),
+            [
+                (
+                    m.line,
+                    m.reason,
+                    m.gold_speaker + (" (anon)" if m.gold_anonymous else ""),
+                    (m.produced_speaker or NONE) + (" (anon)" if m.produced_anonymous else ""),
+                    _shorten(m.quote, 60),
+                )
+                for m in self.misses
+            ],
+        )
+        return f"{summary}\n\nMisses ({len(self.misses)}):\n{misses}"
+
+
+def read_quote_gold(path: str | Path) -> list[GoldQuote]:
+    """Read the quote annotations (JSONL, one quote a line; see tests/data/README.md)."""
+    path = Path(path)
+    gold: list[GoldQuote] = []
+    for line_no, line in enumerate(_read_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise DictionaryError(str(path), line_no, f"not valid JSON: {error.msg}") from None
+        if not isinstance(record, dict):
+            raise DictionaryError(str(path), line_no, "expected a JSON object")
+        for key in ("url", "quote", "speaker", "speaker_type"):
+            if not isinstance(record.get(key), str) or not record[key].strip():
+                raise DictionaryError(str(path), line_no, f"`{key}` must be a non-empty string")
+        if record["speaker_type"] not in SPEAKER_TYPES:
+            raise DictionaryError(str(path), line_no, f"unknown speaker_type {record['speaker_type']!r}")
+        if not isinstance(record.get("anonymous"), bool):
+            raise DictionaryError(str(path), line_no, "`anonymous` must be true or false")
+        relay = record.get("relay")
+        if relay is not None and not isinstance(relay, str):
+            raise DictionaryError(str(path), line_no, "`relay` must be a string or null")
+        gold.append(
+            GoldQuote(
+                line=line_no,
+                url=record["url"],
+                title=str(record.get("article_title") or ""),
+                quote=record["quote"],
+                speaker=record["speaker"],
+                speaker_type=record["speaker_type"],
+                anonymous=record["anonymous"],
+                relay=relay,
+                note=record.get("note"),
+            )
+        )
+    return gold
+
+
+def read_wikinews_csv(path: str | Path, urls: Iterable[str] | None = None) -> dict[str, Article]:
+    """Read Wikinews articles (`url,date,title,text` CSV) as Articles keyed by URL.
+
+    Only the URLs in `urls` are kept when it is given. The articles' outlet is Wikinews.
+    """
+    path = Path(path)
+    wanted = set(urls) if urls is not None else None
+    articles: dict[str, Article] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            url = row.get("url") or ""
+            if wanted is not None and url not in wanted:
+                continue
+            try:
+                day = date.fromisoformat((row.get("date") or "").strip())
+            except ValueError:
+                day = None
+            articles[url] = article_from_text(
+                row.get("text") or "",
+                title=row.get("title"),
+                date=day,
+                url=url,
+                outlet=QUOTE_PUBLISHER,
+                origin=str(path),
+            )
+    return articles
+
+
+def _excerpt_span(text: str, excerpt: str) -> tuple[int, int] | None:
+    """Where an excerpt lies in normalised article text (whitespace and quote marks folded)."""
+    words = normalize_characters(excerpt).split()
+    if not words:
+        return None
+    match = re.search(r"\s+".join(re.escape(word) for word in words), text)
+    return (match.start(), match.end()) if match else None
+
+
+def _name_words(name: str) -> list[str]:
+    """Lower-cased, accent-free words of a name, without articles and possessives."""
+    folded = unicodedata.normalize("NFKD", name.replace("'s", ""))
+    folded = "".join(char for char in folded if not unicodedata.combining(char)).lower()
+    return [word for word in re.findall(r"[a-z0-9]+", folded) if word not in _NAME_STOPWORDS]
+
+
+def _same_word(one: str, other: str) -> bool:
+    if one == other:
+        return True
+    return min(len(one), len(other)) >= 5 and SequenceMatcher(None, one, other).ratio() >= 0.8
+
+
+def same_speaker(gold: str, produced: str) -> bool:
+    """Tell whether a produced speaker names the gold one.
+
+    Names are compared as lower-case words without accents or articles: they match when equal,
+    when the gold name's last word (a surname, or an organisation's head word) is among the
+    produced words or the produced name's last word among the gold words (near spellings of five
+    letters or more count), or when one is the initials of the other (SDF).
+    """
+    gold_words, produced_words = _name_words(gold), _name_words(produced)
+    if not gold_words or not produced_words:
+        return False
+    if gold_words == produced_words:
+        return True
+    if any(_same_word(gold_words[-1], word) for word in produced_words):
+        return True
+    if any(_same_word(produced_words[-1], word) for word in gold_words):
+        return True
+    initials = "".join(word[0] for word in gold_words)
+    produced_initials = "".join(word[0] for word in produced_words)
+    return (len(produced_words) == 1 and produced_words[0] == initials) or (
+        len(gold_words) == 1 and gold_words[0] == produced_initials
+    )
+
+
+def _quote_at(coded: CodedArticle, span: tuple[int, int]) -> Quote | None:
+    """The tocsin quote overlapping the span most (ties: the direct quote, then the shortest)."""
+    start, end = span
+    best: tuple[int, int, int] | None = None
+    found: Quote | None = None
+    for quote in coded.quotes:
+        overlap = min(end, quote.end) - max(start, quote.start)
+        if overlap <= 0:
+            continue
+        key = (overlap, int(quote.direct), -(quote.end - quote.start))
+        if best is None or key > best:
+            best, found = key, quote
+    return found
+
+
+def score_quotes(
+    annotation_path: str | Path,
+    wikinews_csv: str | Path,
+    *,
+    options: Options | None = None,
+    nlp: Language | None = None,
+    coder: ArticleCoder | None = None,
+) -> QuoteReport:
+    """Score tocsin's quote speakers and anonymity on the annotated Wikinews quotes.
+
+    Each annotated article is coded whole (outlet Wikinews); each gold excerpt is located in the
+    normalised text and matched to the tocsin quote overlapping it most. A speaker is right when
+    `same_speaker` holds, or, for an anonymous gold source, when tocsin flags its speaker
+    anonymous too.
+    """
+    gold = read_quote_gold(annotation_path)
+    articles = read_wikinews_csv(wikinews_csv, {quote.url for quote in gold})
+    report = QuoteReport(path=str(annotation_path))
+    by_url: dict[str, list[GoldQuote]] = defaultdict(list)
+    for quote in gold:
+        if quote.url not in articles:
+            LOGGER.warning(
+                "%s:%d: article %s is not in %s", annotation_path, quote.line, quote.url, wikinews_csv
+            )
+        by_url[quote.url].append(quote)
+    ordered = [articles[url] for url in by_url if url in articles]
+    coder = coder or default_coder(options, nlp)
+    coded_by_url = {coded.article.url: coded for coded in coder(ordered)}
+    report.articles = len(coded_by_url)
+    for quote in gold:
+        report.n += 1
+        report.anonymous_gold += int(quote.anonymous)
+        coded = coded_by_url.get(quote.url)
+        span = _excerpt_span(coded.article.text, quote.quote) if coded is not None else None
+        produced = _quote_at(coded, span) if coded is not None and span is not None else None
+        if produced is None:
+            report.misses.append(
+                QuoteMiss(quote.line, quote.quote, quote.speaker, quote.anonymous, None, None, "not found")
+            )
+            continue
+        report.found += 1
+        speaker = produced.speaker
+        flagged = speaker is not None and speaker.anonymous
+        report.flagged += int(flagged)
+        report.flagged_correct += int(flagged and quote.anonymous)
+        report.anonymous_recalled += int(flagged and quote.anonymous)
+        if quote.anonymous:
+            right = flagged
+        else:
+            right = speaker is not None and not flagged and same_speaker(quote.speaker, speaker.text)
+        report.speaker_correct += int(right)
+        if not right:
+            reason = "anonymity" if flagged != quote.anonymous else "speaker"
+            report.misses.append(
+                QuoteMiss(
+                    quote.line,
+                    quote.quote,
+                    quote.speaker,
+                    quote.anonymous,
+                    speaker.text if speaker else None,
+                    flagged,
+                    reason,
+                )
+            )
+    LOGGER.info(
+        "Quotes: speaker accuracy %.3f, anonymous recall %.3f",
+        report.speaker_accuracy,
+        report.anonymous_recall,
+    )
+    return report

@@ -53,6 +53,13 @@ LIGHT_VERBS = {
     "announce",
     "order",
     "go",
+    "undertake",
+    "complete",
+    "commit",
+    "perpetrate",
+    "receive",
+    "engage",
+    "stag",  # the parser's lemma of "staged"
 }
 DEFAULT_TARGET_PREPS = ("against", "on", "with", "to", "at", "toward", "towards", "into")
 HYPOTHETICAL_MODALS = {"would", "could", "might", "may", "should", "must", "ought", "can"}
@@ -74,10 +81,8 @@ INTENT_HEADS = {
     "propose",
     "offer",
     "expect",
-    "try",
-    "attempt",
-    "decide",
     "agree",
+    "swear",
     # adjectives of readiness: "is willing to withdraw", "stands ready to help"
     "willing",
     "ready",
@@ -86,6 +91,27 @@ INTENT_HEADS = {
     "determined",
     "eager",
     "keen",
+}
+# Verbs whose clause or infinitive is asked for, not done ("urged Iran to release", "demanded
+# that Mugabe abandon").
+APPEAL_HEADS = {
+    "urge",
+    "demand",
+    "ask",
+    "appeal",
+    "call",
+    "press",
+    "encourage",
+    "request",
+    "insist",
+    "implore",
+    "beg",
+    "petition",
+    "push",
+    "lobby",
+    "plead",
+    "invite",
+    "exhort",
 }
 NEGATING_HEADS = {"fail", "refuse", "decline", "deny", "avoid", "reject", "stop", "cease", "halt"}
 CONDITIONAL_MARKS = {"if", "unless", "whether", "lest"}
@@ -106,7 +132,7 @@ _COOPERATIVE_INTENT_4 = {
     "086": "0355",
     "087": "0356",
     "061": "0311",
-    "062": "0311",
+    "062": "0312",
     "063": "0313",
     "064": "0314",
 }
@@ -119,6 +145,8 @@ _THREAT_FOR = {
     "20": "1385",
 }
 _THREAT_FOR_3 = {
+    "172": "132",
+    "174": "137",
     "161": "1313",
     "162": "1311",
     "163": "1312",
@@ -223,12 +251,21 @@ def load_lexicon(paths: Iterable[str | Path] = (), *, builtin: bool = True) -> P
 # -- syntactic helpers ------------------------------------------------------------------------
 
 
+# Heads that measure or part what follows "of": "10 days of war games", "part of an aid program".
+QUANTITY_HEADS = {"day", "week", "month", "year", "ton", "tonne", "kg", "kilogram", "part", "round"}
+QUANTITY_HEADS |= {"series", "wave", "number", "amount", "shipment", "consignment", "batch", "portion"}
+
+
 def _phrase_lemmas(token: Token) -> set[str]:
-    """Lemmas of a noun phrase's head and its compound/amod modifiers."""
+    """Lemmas of a noun phrase's head and its compound/amod modifiers (looking through a quantity:
+    "10 days of war games" is about war games)."""
     lemmas = {token.lemma_.lower(), token.lower_}
     for child in token.children:
         if child.dep_ in {"compound", "amod", "nmod"}:
             lemmas.update({child.lemma_.lower(), child.lower_})
+    if token.lemma_.lower() in QUANTITY_HEADS:
+        for inner in _pobjs(token, ("of",)):
+            lemmas |= _phrase_lemmas(inner)
     return lemmas
 
 
@@ -242,7 +279,15 @@ def _pobjs(token: Token, preps: Iterable[str]) -> list[Token]:
 
 
 def _complements(token: Token) -> list[Token]:
-    return children_with(token, "ccomp", "xcomp")
+    """Clauses and infinitives a verb governs, including "to"-infinitives the parser attaches as
+    adverbial clauses ("have sworn to fight", "demonstrated to demand reforms")."""
+    found = children_with(token, "ccomp", "xcomp")
+    found += [c for c in children_with(token, "advcl") if _is_to_infinitive(c)]
+    return found
+
+
+def _is_to_infinitive(verb: Token) -> bool:
+    return any(child.dep_ == "aux" and child.lower_ == "to" for child in verb.children)
 
 
 def is_negated(predicate: Token) -> bool:
@@ -290,9 +335,16 @@ def modality_of(predicate: Token, sentence: Span) -> str:
             return "intended"
         if current != predicate and current.lemma_.lower() in INTENT_HEADS:
             return "intended"
+        if current != predicate and current.lemma_.lower() in APPEAL_HEADS:
+            return "hypothetical"  # what is demanded or urged has not happened: the appeal is coded
         if any(c.lower_ == "going" and c.dep_ == "aux" for c in current.children):
             return "intended"
-        if current.dep_ in {"xcomp", "conj", "dobj", "pobj", "prep", "pcomp"} and current.head != current:
+        climbs = {"xcomp", "conj", "dobj", "pobj", "prep", "pcomp", "acomp"}
+        if current.head != current and (
+            current.dep_ in climbs
+            or (current.dep_ == "ccomp" and current.head.lemma_.lower() in APPEAL_HEADS)
+            or (current.dep_ == "advcl" and _is_to_infinitive(current))
+        ):
             current = current.head
             continue
         break
@@ -355,9 +407,14 @@ def _refusal_code(code: str) -> str | None:
     return _REFUSAL_FOR_3.get(code[:3]) or _REFUSAL_FOR.get(code[:2])
 
 
+_THREAT_FOR_4 = {"1721": "1321", "1722": "1322", "1723": "1323", "1724": "1324"}
+
+
 def _intent_code(code: str) -> str:
     """Map an act's CAMEO code to the code for a stated intention or threat to do it."""
     root = code[:2]
+    if code in _THREAT_FOR_4:
+        return _THREAT_FOR_4[code]
     if code[:3] in _COOPERATIVE_INTENT_4:
         return _COOPERATIVE_INTENT_4[code[:3]]
     if root in _COOPERATIVE_INTENT:
@@ -463,8 +520,8 @@ def match_predicates(sentence: Span, lexicon: PredicateLexicon) -> list[Predicat
         elif token.pos_ in {"NOUN", "PROPN"} and lexicon.candidates(lemma, "N"):
             anchor = token.head
             if token.dep_ == "pobj" and anchor.dep_ == "prep":
-                if anchor.head.lemma_.lower() != "go":
-                    continue  # only "go to war", "go on strike"; not "announced ... in a rally"
+                if anchor.head.lemma_.lower() not in {"go", "engage"}:
+                    continue  # "go to war", "go on strike", "engage in"; not "announced ... in a rally"
                 anchor = anchor.head
             if anchor.lemma_.lower() not in LIGHT_VERBS or token.dep_ not in {
                 "dobj",
@@ -504,6 +561,9 @@ def _target_tokens(match: PredicateMatch) -> list[Token]:
         for dative in children_with(anchor, "dative"):
             found.extend(children_with(dative, "pobj") or [dative])
         found.extend(_pobjs(word, DEFAULT_TARGET_PREPS) or _pobjs(anchor, DEFAULT_TARGET_PREPS))
+        if word != anchor:
+            found.extend(_pobjs(word, ("of",)))  # "a suspension of air links with Serbia"
+        found.extend(_pobjs(anchor, ("for",)))  # "mobilised reservists for a war against Iraq"
         found.extend(_complement_targets(anchor))
     # A phrase that is no actor itself may name one: "Mahan's permit", "a case against the driver",
     # "the release of the hostages".

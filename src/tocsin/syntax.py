@@ -4,6 +4,22 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+# Documents whose acts belong to whoever issued them ("a decree banning X").
+ISSUED_DOCUMENTS = {
+    "decree",
+    "law",
+    "order",
+    "resolution",
+    "bill",
+    "measure",
+    "legislation",
+    "regulation",
+    "ruling",
+    "directive",
+    "edict",
+    "ordinance",
+}
+
 
 def children_with(token: Token, *deps: str) -> list[Token]:
     """The token's children whose dependency label is one of `deps`."""
@@ -46,5 +62,7 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
             return subject_of(head.head, depth + 1) if head.head.pos_ in {"VERB", "AUX"} else None
         return subject_of(head, depth + 1)
     if verb.dep_ in {"relcl", "acl"}:
+        if verb.dep_ == "acl" and head.lemma_.lower() in ISSUED_DOCUMENTS and head.head != head:
+            return subject_of(head.head, depth + 1)  # "signed a decree banning X": the signer
         return head
     return None
