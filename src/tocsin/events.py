@@ -323,6 +323,7 @@ def _reported(clause: Token) -> bool:
 def modality_of(predicate: Token, sentence: Span) -> str:
     """Return 'asserted', 'intended' (future, vowed, planned) or 'hypothetical'."""
     current = predicate
+    governed = False  # True once we climbed from a complement to the verb that governs it
     for _ in range(6):
         auxiliaries = {child.lower_ for child in current.children if child.dep_ in {"aux", "auxpass"}}
         if auxiliaries & {"would", "'d"} and _reported(current) and not auxiliaries & {"have"}:
@@ -333,9 +334,9 @@ def modality_of(predicate: Token, sentence: Span) -> str:
             return "hypothetical"
         if auxiliaries & FUTURE_MARKERS:
             return "intended"
-        if current != predicate and current.lemma_.lower() in INTENT_HEADS:
+        if governed and current.lemma_.lower() in INTENT_HEADS:
             return "intended"
-        if current != predicate and current.lemma_.lower() in APPEAL_HEADS:
+        if governed and current.lemma_.lower() in APPEAL_HEADS:
             return "hypothetical"  # what is demanded or urged has not happened: the appeal is coded
         if any(c.lower_ == "going" and c.dep_ == "aux" for c in current.children):
             return "intended"
@@ -345,6 +346,9 @@ def modality_of(predicate: Token, sentence: Span) -> str:
             or (current.dep_ == "ccomp" and current.head.lemma_.lower() in APPEAL_HEADS)
             or (current.dep_ == "advcl" and _is_to_infinitive(current))
         ):
+            governed = current.dep_ in {"xcomp", "ccomp", "advcl", "acomp"} or (
+                governed and current.dep_ == "conj"
+            )
             current = current.head
             continue
         break
