@@ -312,21 +312,31 @@ class DocumentActors:
             wanted = {"country", "government", "organisation"}
         else:
             return None
-        for index, mention in reversed(self._ordered):
-            if index >= token.i:
-                continue
-            if mention.kind in wanted or (lower in GROUP_PRONOUNS and mention.kind == "group"):
-                return ActorMention(
-                    text=token.text,
-                    start=token.idx,
-                    end=token.idx + len(token.text),
-                    code=mention.code,
-                    country=mention.country,
-                    role=mention.role,
-                    kind=mention.kind,
-                    rule=f"pronoun '{token.text}' -> '{mention.text}'",
-                    name=mention.name,
-                )
+        candidates = [
+            (index, mention)
+            for index, mention in reversed(self._ordered)
+            if index < token.i
+            and (mention.kind in wanted or (lower in GROUP_PRONOUNS and mention.kind == "group"))
+        ]
+        # Prefer a subject of the same sentence, then any mention that is not a mere modifier
+        # ("Hong Kong's" in "Hong Kong's police complex"), then the nearest.
+        sentence_start = token.sent.start
+        preferred = [
+            c for c in candidates if c[0] >= sentence_start and self.doc[c[0]].dep_ in {"nsubj", "nsubjpass"}
+        ]
+        preferred += [c for c in candidates if self.doc[c[0]].dep_ not in {"poss", "compound"}]
+        for _index, mention in preferred[:1] or candidates[:1]:
+            return ActorMention(
+                text=token.text,
+                start=token.idx,
+                end=token.idx + len(token.text),
+                code=mention.code,
+                country=mention.country,
+                role=mention.role,
+                kind=mention.kind,
+                rule=f"pronoun '{token.text}' -> '{mention.text}'",
+                name=mention.name,
+            )
         return None
 
     def _bound_possessive(self, token: Token) -> ActorMention | None:
@@ -496,7 +506,7 @@ class DocumentActors:
         # 4. "leader of X": the complement's code when the phrase itself has none.
         if country is None and code is None and head.lemma_.lower() in _OF_HEADS:
             for child in head.rights:
-                if child.dep_ == "prep" and child.lower_ in {"of", "from"}:
+                if child.dep_ == "prep" and child.lower_ in {"of", "from", "for"}:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
                             inner = self.mention_for(pobj)

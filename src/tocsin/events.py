@@ -576,7 +576,8 @@ def _target_tokens(match: PredicateMatch) -> list[Token]:
         # "condemned the killing of X by Y": the act's doer is whom the condemnation targets.
         extended.extend(_pobjs(token, ("by",)) if token.pos_ == "NOUN" else [])
         extended.append(token)
-        extended.extend(children_with(token, "poss"))
+        # "Mahan's permit" names a target; "their forces" points back at the actor itself.
+        extended.extend(c for c in children_with(token, "poss") if c.pos_ != "PRON")
         extended.extend(_pobjs(token, ("of", "against", "on", "with", "to", "for")))
         # "a lawsuit against the emergency Trump declared": the author of the thing targeted.
         for clause in children_with(token, "relcl", "acl"):
@@ -936,8 +937,25 @@ def code_sentence_events(
         for e in events
         if not (e.cameo_root == "12" and (anchors[e.event_id], e.source.code) in refusing_heads)
     ]
-    targeted = {(event.cameo, event.source.code) for event in events if event.target is not None}
-    return [e for e in events if e.target is not None or (e.cameo, e.source.code) not in targeted]
+    return _one_per_act(events)
+
+
+def _one_per_act(events: list[Event]) -> list[Event]:
+    """One event per source, root and target in a sentence: "chanted slogans and threw eggs" is
+    one protest, and an event without a target gives way to the same act with one."""
+    kept: list[Event] = []
+    targeted = {(e.cameo_root, e.source.code) for e in events if e.target is not None}
+    seen: set[tuple[str, str | None, str | None]] = set()
+    for event in events:
+        target = event.target.code if event.target else None
+        if target is None and (event.cameo_root, event.source.code) in targeted:
+            continue
+        key = (event.cameo_root, event.source.code, target)
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(event)
+    return kept
 
 
 def _make_event(
