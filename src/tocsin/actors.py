@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
@@ -27,7 +27,7 @@ from tocsin.lexicon import (
     role_table,
 )
 from tocsin.syntax import subject_of
-from tocsin.types import ActorMention
+from tocsin.types import ActorMention, KnownPerson
 
 LOGGER = logging.getLogger(__name__)
 
@@ -150,6 +150,7 @@ class ActorCoder:
     organisations: PhraseTable = field(default_factory=organisation_table)
     user_tables: tuple[PhraseTable, ...] = ()
     dictionaries: tuple[ActorDictionary, ...] = ()
+    known_people: Mapping[str, KnownPerson] = field(default_factory=dict)  # lower-case full name
 
     def organisation_tables(self) -> tuple[PhraseTable, ...]:
         """The organisation tables, user tables first."""
@@ -206,6 +207,9 @@ class DocumentActors:
         self.people: dict[str, tuple[str | None, str | None, str]] = {}
         self.named: set[str] = set()  # surnames of every person named so far, coded or not
         self.codes: dict[str, str] = {}  # organisation names coded earlier, to their full code
+        # full names coded in this article from their own title or apposition:
+        # lower-case name → (name, code, country, role, evidence)
+        self.learned: dict[str, tuple[str, str, str | None, str | None, str]] = {}
         self._cache: dict[int, ActorMention | None] = {}
         self._depth = 0
         self._ordered: list[tuple[int, ActorMention]] = []
@@ -225,6 +229,13 @@ class DocumentActors:
                 seen.add((mention.start, mention.end))
                 result.append(mention)
         return result
+
+    def learned_people(self, article_id: str, day: date | None) -> list[KnownPerson]:
+        """The named people this article coded from their own title or apposition."""
+        return [
+            KnownPerson(name, code, country, role, evidence, article_id, day)
+            for name, code, country, role, evidence in self.learned.values()
+        ]
 
     def mention_for(self, token: Token) -> ActorMention | None:
         """The actor mention whose head is `token` (a pronoun is resolved to what it refers to).
@@ -547,6 +558,16 @@ class DocumentActors:
                         reasons.append(f"apposition '{inner.text}'")
                         break
 
+        # A person tocsin learned about in earlier articles ("Hatami" after "Iran's Defense
+        # Minister, Amir Hatami" in yesterday's news). Full names only: surnames are ambiguous.
+        from_before = False
+        if name and code is None and country is None and role is None and len(name.split()) > 1:
+            known = self.coder.known_people.get(name.lower())
+            if known is not None:
+                code, country, role, from_before = known.code, known.country, known.role, True
+                seen = f", {known.seen.isoformat()}" if known.seen else ""
+                reasons.append(f"person '{name}' known from an earlier article ('{known.evidence}'{seen})")
+
         # 6. A proper name coded earlier in the article ("Mahan Air" ... "Mahan's permit").
         if code is None and country is None and role is None and head.pos_ == "PROPN":
             key = head.lower_
@@ -563,6 +584,8 @@ class DocumentActors:
             return ActorMention(text, start, end, None, None, None, kind, "", name) if name else None
         if name and (country or role):
             self._learn(name, country, role, text)
+            if len(name.split()) > 1 and not from_before and name.lower() not in self.learned:
+                self.learned[name.lower()] = (name, code, country, role, text)
         elif head.pos_ == "PROPN" and head.ent_type_ in {"ORG", "FAC", "PRODUCT"}:
             proper = [t.text for t in description if t.pos_ == "PROPN" and t.text[:1].isupper()]
             first_word = next((t for t in description if proper and t.text == proper[0]), head)

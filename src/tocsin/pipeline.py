@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,7 +22,7 @@ from tocsin.events import (
 from tocsin.ingest import article_from_text
 from tocsin.parse import ParsedArticle, load_model, parse_article, parse_articles
 from tocsin.petrarch import LoadedDictionaries, load_dictionaries
-from tocsin.types import Article, CodedArticle, Event
+from tocsin.types import Article, CodedArticle, Event, KnownPerson
 
 LOGGER = logging.getLogger(__name__)
 
@@ -35,6 +35,9 @@ class Options:
     dictionary_paths: tuple[Path, ...] = ()  # PETRARCH/TABARI actor, agent, verb, discard files
     builtin_lexicon: bool = True  # False: only the user's lexicon files and verb dictionaries
     code_statements: bool = True
+    # People learned in earlier runs (the store's person table), by lower-case full name. Fixed
+    # for the run, so that parallel and serial runs code alike; what a run learns is stored.
+    known_people: Mapping[str, KnownPerson] = field(default_factory=dict)
     batch_size: int = 16
     workers: int = 1
     _lexicon: PredicateLexicon | None = field(default=None, repr=False)
@@ -56,7 +59,9 @@ class Options:
     def actor_coder(self) -> ActorCoder:
         """The actor coder: built-in tables, with loaded actor dictionaries consulted first."""
         if self._actor_coder is None:
-            self._actor_coder = ActorCoder(dictionaries=self.dictionaries().actors)
+            self._actor_coder = ActorCoder(
+                dictionaries=self.dictionaries().actors, known_people=self.known_people
+            )
         return self._actor_coder
 
 
@@ -81,7 +86,10 @@ def code_parsed(parsed: ParsedArticle, options: Options | None = None) -> CodedA
             )
         events.extend(found)
     quotes = attribution.quotes(article.id, spans)
-    return CodedArticle(article, parsed.sentences, tuple(actors.mentions()), tuple(quotes), tuple(events))
+    people = tuple(actors.learned_people(article.id, article.date))
+    return CodedArticle(
+        article, parsed.sentences, tuple(actors.mentions()), tuple(quotes), tuple(events), people
+    )
 
 
 def code_article(

@@ -239,14 +239,53 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class KnownPerson:
+    """What tocsin learned about a named person: an actor code and the evidence for it.
+
+    Learned from a title or apposition ("Iran's Defense Minister, Amir Hatami" → IRNGOV) and
+    used when a later article names the person bare ("Hatami said ...").
+    """
+
+    name: str
+    code: str
+    country: str | None
+    role: str | None
+    evidence: str  # the phrase that coded the person
+    article_id: str
+    seen: date | None  # the article's date
+    first_seen: date | None = None  # across articles, when the store has merged several
+    mentions: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the record as a JSON-ready dict."""
+        first = self.first_seen or self.seen
+        return {
+            "name": self.name,
+            "code": self.code,
+            "country": self.country,
+            "role": self.role,
+            "evidence": self.evidence,
+            "article_id": self.article_id,
+            "first_seen": first.isoformat() if first else None,
+            "last_seen": self.seen.isoformat() if self.seen else None,
+            "mentions": self.mentions,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class CodedArticle:
-    """An article with everything the pipeline found in it."""
+    """An article with everything the pipeline found in it.
+
+    `people` are the named people the article itself coded from a title or apposition, for the
+    cross-article person table.
+    """
 
     article: Article
     sentences: tuple[Sentence, ...]
     mentions: tuple[ActorMention, ...]
     quotes: tuple[Quote, ...]
     events: tuple[Event, ...]
+    people: tuple[KnownPerson, ...] = ()
 
     def sourcing_summary(self) -> dict[str, Any]:
         """Return how the article's events are sourced: anonymous share and named sources."""
