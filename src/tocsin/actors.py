@@ -39,6 +39,15 @@ MAX_NESTING = 8
 _MODIFIER_DEPS = {"compound", "amod", "poss", "nmod", "det", "nummod", "quantmod", "case", "punct"}
 # Heads that take their code from an "of" complement ("leader of Iran's Quds Force").
 _OF_HEADS = {
+    "manager",
+    "editor",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "founder",
+    "owner",
+    "executive",
+    "staff",
     # quantities of people: "thousands of Iraqi Kurds", "two of the soldiers"
     "thousand",
     "hundred",
@@ -523,7 +532,7 @@ class DocumentActors:
                             inner = self.mention_for(pobj)
                             if inner and inner.code:
                                 country = inner.country
-                                code = inner.code if role is None or inner.role else None
+                                code = inner.code if role is None or inner.role or not country else None
                                 role = role if role and not inner.role else inner.role
                                 reasons.append(f"'{head.text} of {inner.text}' takes its code")
                                 if kind == "unknown":

@@ -479,6 +479,8 @@ def _conditions_hold(rule: PredicateRule, word: Token, anchor: Token) -> bool:
             preps += [p for p in children_with(anchor, "prep") if p.lower_ in conditions["prep"]]
         if not preps:
             return False
+        if "pobj" not in conditions and not any(children_with(p, "pobj") for p in preps):
+            return False  # "withdrew from using X" is no "withdrew from <a place>"
         if "pobj" in conditions:
             pobjs = [o for p in preps for o in children_with(p, "pobj")]
             if not any(_phrase_lemmas(o) & set(conditions["pobj"]) for o in pobjs):
