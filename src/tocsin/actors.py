@@ -134,6 +134,8 @@ AGENTIVE_ADJECTIVES = {
     "able",
 }
 PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers"}
+# Indefinite pronouns for people, coded like nouns ("banning anyone wearing a niqab": civilians).
+INDEFINITE_PEOPLE = {"anyone", "anybody", "everyone", "everybody", "someone", "somebody"}
 GROUP_PRONOUNS = {"they", "them", "their", "theirs"}
 THING_PRONOUNS = {"it", "its"}
 
@@ -263,7 +265,9 @@ class DocumentActors:
         self._cache[token.i] = None  # in progress: a cycle through pronouns resolves to nothing
         self._depth += 1
         try:
-            if token.pos_ == "PRON" or token.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS:
+            if token.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS or (
+                token.pos_ == "PRON" and token.lower_ not in INDEFINITE_PEOPLE
+            ):
                 mention = self._resolve_pronoun(token)
             else:
                 mention = self._code_head(token)

@@ -25,7 +25,7 @@ from tocsin import cameo
 from tocsin.actors import DocumentActors
 from tocsin.dates import resolve_expression
 from tocsin.errors import DictionaryError
-from tocsin.lexicon import country_table
+from tocsin.geo import DocumentPlaces, locate_event
 from tocsin.syntax import children_with, direct_object, is_passive, subject_of
 from tocsin.types import ActorMention, Attribution, Event, Location
 
@@ -574,6 +574,10 @@ def _target_tokens(match: PredicateMatch) -> list[Token]:
     # A phrase that is no actor itself may name one: "Mahan's permit", "a case against the driver",
     # "the release of the hostages".
     extended: list[Token] = []
+    for token in list(found):
+        # one level deeper for "the constitutionality of the Princess's candidacy"
+        for inner in _pobjs(token, ("of",)):
+            found.extend(c for c in children_with(inner, "poss") if c.pos_ != "PRON")
     for token in found:
         # "condemned the killing of X by Y": the act's doer is whom the condemnation targets.
         extended.extend(_pobjs(token, ("by",)) if token.pos_ == "NOUN" else [])
@@ -633,29 +637,25 @@ def _event_date(
     return reference, ("article" if reference else "none")
 
 
-def _event_location(predicate: Token, anchor: Token) -> Location | None:
-    """A place the predicate governs ("in Iraq", "near Basra"), resolved to a country."""
-    countries = country_table()
-    for head in (
-        predicate,
-        anchor,
-        *[c for c in anchor.children if c.dep_ in {"dobj", "nsubjpass"}],
-    ):
-        for prep in children_with(head, "prep"):
-            if prep.lower_ not in {"in", "near", "inside", "across", "at", "into", "from"}:
-                continue
-            for pobj in children_with(prep, "pobj"):
-                if pobj.ent_type_ not in {"GPE", "LOC", "FAC"}:
-                    continue
-                entity = next((e for e in pobj.doc.ents if e.start <= pobj.i < e.end), None)
-                name = entity.text if entity is not None else pobj.text
-                entry = countries.lookup(name)
-                return Location(
-                    name=name,
-                    country=entry.code if entry else None,
-                    method=f"'{prep.text} {name}' governed by '{anchor.text}'",
-                )
-    return None
+def _event_location(
+    context: CodingContext,
+    predicate: Token,
+    anchor: Token,
+    sentence: Span,
+    source: ActorMention,
+    target: ActorMention | None,
+) -> Location | None:
+    """Where the event happened: a governed place, the sentence's, the dateline's or an actor's
+    country, resolved to the gazetteer by `geo.locate_event` (None when nothing supports a place)."""
+    places = context.places
+    if places is None:
+        return None
+
+    def is_actor(token: Token) -> bool:
+        mention = context.actors.mention_for(token)
+        return mention is not None and bool(mention.code)
+
+    return locate_event(predicate, anchor, sentence, places, source, target, is_actor)
 
 
 def _event_id(article_id: str, predicate: Token, code: str, source: str, target: str) -> str:
@@ -673,6 +673,7 @@ class CodingContext:
     actors: DocumentActors
     lexicon: PredicateLexicon
     patterns: tuple[VerbPatterns, ...] = ()
+    places: DocumentPlaces | None = None  # the article's resolved places (None: no locations)
 
 
 def _conjuncts(token: Token) -> list[Token]:
@@ -1001,7 +1002,7 @@ def _make_event(
         quad_class=info.quad_class,
         goldstein=info.goldstein,
         attribution=attribution,
-        location=_event_location(predicate, anchor),
+        location=_event_location(context, predicate, anchor, sentence, source, target),
         predicate=predicate.text if predicate == anchor else f"{anchor.text} … {predicate.text}",
         predicate_span=(predicate.idx, predicate.idx + len(predicate.text)),
         plover_type=info.plover_type,
