@@ -585,9 +585,20 @@ def _target_tokens(match: PredicateMatch) -> list[Token]:
         # "Mahan's permit" names a target; "their forces" points back at the actor itself.
         extended.extend(c for c in children_with(token, "poss") if c.pos_ != "PRON")
         extended.extend(_pobjs(token, ("of", "against", "on", "with", "to", "for")))
+        # "allies such as Germany"
+        for prep in children_with(token, "prep"):
+            if prep.lower_ == "as" and any(c.lower_ == "such" for c in prep.children):
+                extended.extend(children_with(prep, "pobj"))
         # "a lawsuit against the emergency Trump declared": the author of the thing targeted.
         for clause in children_with(token, "relcl", "acl"):
             extended.extend(children_with(clause, "nsubj"))
+    # Last, any actor named inside the object ("subpoenas for documents relating to the
+    # administration's decision"): what the act is about.
+    obj = direct_object(anchor)
+    if obj is not None:
+        extended.extend(
+            t for t in obj.subtree if t.pos_ in {"NOUN", "PROPN"} and t != obj and abs(t.i - obj.i) <= 15
+        )
     return extended
 
 
