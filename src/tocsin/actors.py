@@ -527,6 +527,19 @@ class DocumentActors:
                         reasons.append(f"country of '{token.text}' -> '{referent.text}'")
                         break
 
+        # A role placed in a country: "security forces in Guinea", "rebels in the Ivory Coast".
+        if country is None and code is None and role in DOMESTIC_ROLES:
+            for prep in head.rights:
+                if prep.dep_ == "prep" and prep.lower_ in {"in", "from"}:
+                    for pobj in children_with_dep(prep, "pobj"):
+                        place = self.mention_for(pobj)
+                        if place and place.country and place.kind in {"country", "government"}:
+                            country = place.country
+                            reasons.append(f"'{head.text} {prep.text} {pobj.text}' places the role")
+                            break
+                if country is not None:
+                    break
+
         # 4. "leader of X": the complement's code when the phrase itself has none.
         if country is None and code is None and head.lemma_.lower() in _OF_HEADS:
             for child in head.rights:
@@ -646,6 +659,11 @@ def split_code(code: str) -> tuple[str | None, str | None]:
     rest = code[3:] if country else code
     role = rest[:3] if rest[:3] in ROLE_CODES else None
     return country, role
+
+
+def children_with_dep(token: Token, dep: str) -> list[Token]:
+    """The token's children with one dependency label."""
+    return [child for child in token.children if child.dep_ == dep]
 
 
 def _name_tokens(head: Token) -> list[Token]:

@@ -658,15 +658,9 @@ def _event_location(
 ) -> Location | None:
     """Where the event happened: a governed place, the sentence's, the dateline's or an actor's
     country, resolved to the gazetteer by `geo.locate_event` (None when nothing supports a place)."""
-    places = context.places
-    if places is None:
+    if context.places is None:
         return None
-
-    def is_actor(token: Token) -> bool:
-        mention = context.actors.mention_for(token)
-        return mention is not None and bool(mention.code)
-
-    return locate_event(predicate, anchor, sentence, places, source, target, is_actor)
+    return locate_event(predicate, anchor, sentence, context.places, source, target)
 
 
 def _event_id(article_id: str, predicate: Token, code: str, source: str, target: str) -> str:
@@ -844,6 +838,7 @@ def _nominal_events(sentence: Span, lexicon: PredicateLexicon) -> list[tuple[Pre
 
 
 LEGAL_ROOTS = {"11", "17"}
+FORCE_ROLES = {"MIL", "COP", "UAF", "SPY", None}
 
 
 def _court_of(verb: Token, context: CodingContext) -> Token | None:
@@ -919,6 +914,10 @@ def code_sentence_events(
         targets: list[ActorMention | None] = []
         for target_token in [candidate.target] if candidate.target is not None else _target_tokens(match):
             targets = list(_actors_of(context, target_token))
+            if code[:2] == "15" and sources:
+                # "mobilised army reservists": one's own forces are not the target of a show of force
+                own = {source.country for source in sources}
+                targets = [t for t in targets if not (t.country in own and t.role in FORCE_ROLES)]
             if targets:
                 break
         if not targets:
