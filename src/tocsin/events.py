@@ -9,9 +9,10 @@ intended acts move to CAMEO's intent categories (03 for cooperation, 13 for thre
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -868,6 +869,44 @@ def _implicit_target(code: str, source: ActorMention) -> ActorMention | None:
     return None
 
 
+# Acts addressed to someone even when the sentence does not say whom: appeals, criticism,
+# demands, rejections, threats.
+DIRECTED_ROOTS = {"02", "10", "11", "12", "13"}
+
+
+def infer_implicit_targets(events: Sequence[Event], window: int = 2) -> list[Event]:
+    """Give a directed act with no target the actor the preceding sentences' events addressed.
+
+    "The House voted to hold Barr in contempt ... Barr refused to hand over the documents":
+    the refusal is addressed to the House. Only the last `window` sentences count, the borrowed
+    target must be another actor than the source, and its rule says it was inferred.
+    """
+    result: list[Event] = []
+    for event in events:
+        if event.target is None and event.cameo_root in DIRECTED_ROOTS:
+            earlier = [
+                e
+                for e in result
+                if event.sentence_index - window <= e.sentence_index < event.sentence_index
+                and e.target is not None
+                and e.target.code != event.source.code
+                and not e.target.rule.startswith("implicit")
+            ]
+            if earlier:
+                borrowed = earlier[-1].target
+                assert borrowed is not None
+                target = dataclasses.replace(
+                    borrowed,
+                    rule=f"implicit: the actor addressed in sentence {earlier[-1].sentence_index} "
+                    f"('{borrowed.text}')",
+                )
+                event = dataclasses.replace(
+                    event, target=target, confidence=max(0.05, event.confidence - 0.15)
+                )
+        result.append(event)
+    return result
+
+
 def code_sentence_events(
     context: CodingContext,
     sentence: Span,
@@ -917,7 +956,7 @@ def code_sentence_events(
             if code[:2] == "15" and sources:
                 # "mobilised army reservists": one's own forces are not the target of a show of force
                 own = {source.country for source in sources}
-                targets = [t for t in targets if not (t.country in own and t.role in FORCE_ROLES)]
+                targets = [t for t in targets if t and not (t.country in own and t.role in FORCE_ROLES)]
             if targets:
                 break
         if not targets:
@@ -1025,6 +1064,7 @@ def _make_event(
 
 
 STATEMENT_CODE = "010"
+GENERIC_SOURCES = {"official", "source", "diplomat", "observer", "analyst", "expert", "witness", "authority"}
 
 
 def _statement_target(
@@ -1083,6 +1123,8 @@ def code_statement_events(
             continue
         if source.kind == "person" and source.role is None:
             continue  # a private person's words are not a political actor's statement
+        if subject is not None and subject.lemma_.lower() in GENERIC_SOURCES and "context" in source.rule:
+            continue  # "officials said": whose officials the text does not say; a source, not an actor
         if any(event.source.code == source.code for event in coded + statements):
             continue
         content = [c for c in token.children if c.dep_ in {"ccomp", "xcomp", "parataxis"}]

@@ -17,8 +17,10 @@ from tocsin.events import (
     PredicateLexicon,
     code_sentence_events,
     code_statement_events,
+    infer_implicit_targets,
     load_lexicon,
 )
+from tocsin.geo import DocumentPlaces
 from tocsin.ingest import article_from_text
 from tocsin.parse import ParsedArticle, load_model, parse_article, parse_articles
 from tocsin.petrarch import LoadedDictionaries, load_dictionaries
@@ -72,7 +74,13 @@ def code_parsed(parsed: ParsedArticle, options: Options | None = None) -> CodedA
     actors = DocumentActors(doc, options.actor_coder(), article.date)
     attribution = ArticleAttribution(doc, actors, article.outlet)
     context = CodingContext(
-        article.id, article.date, doc, actors, options.lexicon(), options.dictionaries().verbs
+        article.id,
+        article.date,
+        doc,
+        actors,
+        options.lexicon(),
+        options.dictionaries().verbs,
+        places=DocumentPlaces(doc, actors.mentions()),
     )
     spans = [span for span in doc.sents if span.text.strip()]
     events: list[Event] = []
@@ -85,6 +93,7 @@ def code_parsed(parsed: ParsedArticle, options: Options | None = None) -> CodedA
                 context, span, sentence.index, sentence.start, found, attribution.attribution_for
             )
         events.extend(found)
+    events = infer_implicit_targets(events)
     quotes = attribution.quotes(article.id, spans)
     people = tuple(actors.learned_people(article.id, article.date))
     return CodedArticle(
