@@ -884,21 +884,22 @@ def infer_implicit_targets(events: Sequence[Event], window: int = 2) -> list[Eve
     result: list[Event] = []
     for event in events:
         if event.target is None and event.cameo_root in DIRECTED_ROOTS:
-            earlier = [
-                e
-                for e in result
-                if event.sentence_index - window <= e.sentence_index < event.sentence_index
-                and e.target is not None
-                and e.target.code != event.source.code
-                and not e.target.rule.startswith("implicit")
-            ]
-            if earlier:
-                borrowed = earlier[-1].target
-                assert borrowed is not None
+            # the last actor addressed before, or whoever addressed this source ("the House
+            # subpoenaed the administration ... the administration refused")
+            borrowed: ActorMention | None = None
+            where = 0
+            for e in result:
+                if not event.sentence_index - window <= e.sentence_index <= event.sentence_index:
+                    continue
+                if e.target is None or e.target.rule.startswith("implicit"):
+                    continue
+                if e.target.code != event.source.code:
+                    borrowed, where = e.target, e.sentence_index
+                elif e.source.code != event.source.code:
+                    borrowed, where = e.source, e.sentence_index
+            if borrowed is not None:
                 target = dataclasses.replace(
-                    borrowed,
-                    rule=f"implicit: the actor addressed in sentence {earlier[-1].sentence_index} "
-                    f"('{borrowed.text}')",
+                    borrowed, rule=f"implicit: the actor addressed in sentence {where} ('{borrowed.text}')"
                 )
                 event = dataclasses.replace(
                     event, target=target, confidence=max(0.05, event.confidence - 0.15)
@@ -1000,6 +1001,8 @@ def _one_per_act(events: list[Event]) -> list[Event]:
     seen: set[tuple[str, str | None, str | None]] = set()
     for event in events:
         target = event.target.code if event.target else None
+        if event.cameo_root == "14" and event.target is not None:
+            target = event.target.country  # one demonstration, whichever verbs describe it
         if target is None and (event.cameo_root, event.source.code) in targeted:
             continue
         key = (event.cameo_root, event.source.code, target)
