@@ -49,6 +49,10 @@ def subject_of(verb: Token, depth: int = 0) -> Token | None:
     subjects = children_with(verb, "nsubj", "csubj")
     if subjects:
         return subjects[0]
+    for auxiliary in children_with(verb, "aux"):  # a parse that hangs the subject on "been"
+        subjects = children_with(auxiliary, "nsubj")
+        if subjects:
+            return subjects[0]
     head = verb.head
     if head == verb:
         return None
