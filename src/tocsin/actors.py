@@ -93,6 +93,9 @@ _OF_HEADS = {
     "office",
     "embassy",
 }
+# Role nouns so general that a more specific role modifying them wins ("rebel leaders" → REB).
+GENERIC_ROLE_HEADS = {"leader", "official", "member", "spokesman", "spokeswoman", "spokesperson", "chief"}
+GENERIC_ROLE_HEADS |= {"head", "commander", "representative", "delegation", "envoy", "figure", "source"}
 # Nouns for people that take a role from a modifier ("government employees", "army officers").
 PEOPLE_NOUNS = {
     "employee",
@@ -428,7 +431,7 @@ class DocumentActors:
         for table in self.coder.organisation_tables():
             for first, last, entry in _scan(table, description):
                 covered = description[first:last]
-                if head in covered or any(t.head == head for t in covered):
+                if head in covered or any(_modifies(t, head) for t in covered):
                     code = entry.code
                     country = entry.country
                     role = entry.role
@@ -497,6 +500,17 @@ class DocumentActors:
                 if head in covered or (head.ent_type_ == "PERSON" and covered[-1].i < head.i):
                     role = entry.role or entry.code
                     reasons.append(f"role '{entry.phrase}' ({entry.origin})")
+                    # "rebel leaders", "opposition officials": a generic head takes the role of
+                    # its modifier
+                    if head.lemma_.lower() in GENERIC_ROLE_HEADS:
+                        for _f, _l, modifier in role_matches:
+                            if (modifier.role or modifier.code) not in {
+                                role,
+                                "GOV",
+                            } and modifier is not entry:
+                                role = modifier.role or modifier.code
+                                reasons.append(f"role from modifier '{modifier.phrase}' ({modifier.origin})")
+                                break
                     break
             else:
                 # "US government employees": a role word modifying a noun for people.
@@ -659,6 +673,18 @@ def split_code(code: str) -> tuple[str | None, str | None]:
     rest = code[3:] if country else code
     role = rest[:3] if rest[:3] in ROLE_CODES else None
     return country, role
+
+
+def _modifies(token: Token, head: Token) -> bool:
+    """True when `token` reaches `head` through compound, flat, amod or nmod links only ("U.N."
+    in "U.N. mediator Diego Cordovez")."""
+    for _ in range(MAX_NESTING):
+        if token.head == head:
+            return True
+        if token.dep_ not in {"compound", "flat", "amod", "nmod"} or token.head == token:
+            return False
+        token = token.head
+    return False
 
 
 def children_with_dep(token: Token, dep: str) -> list[Token]:

@@ -839,7 +839,7 @@ def _nominal_events(sentence: Span, lexicon: PredicateLexicon) -> list[tuple[Pre
 
 
 LEGAL_ROOTS = {"11", "17"}
-FORCE_ROLES = {"MIL", "COP", "UAF", "SPY", None}
+FORCE_ROLES = {"MIL", "COP", "UAF", "PKO", None}
 
 
 def _court_of(verb: Token, context: CodingContext) -> Token | None:
@@ -954,8 +954,9 @@ def code_sentence_events(
         targets: list[ActorMention | None] = []
         for target_token in [candidate.target] if candidate.target is not None else _target_tokens(match):
             targets = list(_actors_of(context, target_token))
-            if code[:2] == "15" and sources:
-                # "mobilised army reservists": one's own forces are not the target of a show of force
+            if code[:2] in {"08", "13", "15", "16"} and sources:
+                # "mobilised army reservists", "will withdraw its troops from Chad": one's own
+                # forces are what the actor uses, not whom the act addresses
                 own = {source.country for source in sources}
                 targets = [t for t in targets if t and not (t.country in own and t.role in FORCE_ROLES)]
             if targets:
