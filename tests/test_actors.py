@@ -74,3 +74,66 @@ def test_every_mention_says_why(nlp: Language) -> None:
     mentions = actors.mentions()
     assert mentions and all(mention.rule for mention in mentions)
     assert {"FRAMIL", "KENMIL"} <= {mention.code for mention in mentions}
+
+
+def _mention(nlp: Language, text: str, word: str) -> tuple[str | None, str]:
+    doc = nlp(text)
+    actors = DocumentActors(doc)
+    token = next(t for t in doc if t.text == word)
+    mention = actors.mention_for(token)
+    return (mention.code, mention.rule) if mention else (None, "")
+
+
+def test_a_bare_title_takes_the_articles_home_country(nlp: Language) -> None:
+    text = (
+        "Kenya's parliament passed the budget on Monday. Kenyan lawmakers debated it for weeks. "
+        "The President signed it into law on Tuesday."
+    )
+    code, rule = _mention(nlp, text, "President")
+    assert code == "KENGOV"
+    assert "context" in rule
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "code"),
+    [
+        ("Security forces in Guinea arrested the journalists.", "forces", "GINCOP"),
+        ("Afghan rebel leaders met the envoy.", "leaders", "AFGREB"),
+        ("The Democratic People's Republic of Korea fired a missile.", "Republic", "PRK"),
+        ("Thousands of Iraqi Kurds demonstrated in Kirkuk.", "Thousands", "IRQ"),
+        ("A spokesperson for the Bharatiya Janata Party spoke.", "spokesperson", "INDPTY"),
+    ],
+)
+def test_roles_from_places_modifiers_and_complements(nlp: Language, text: str, word: str, code: str) -> None:
+    assert _mention(nlp, text, word)[0] == code
+
+
+def test_an_organisation_named_again_by_its_first_word(nlp: Language) -> None:
+    text = (
+        "Germany on Monday banned Iranian airline Mahan Air from its airports. "
+        "The office suspended Mahan's permit."
+    )
+    doc = nlp(text)
+    actors = DocumentActors(doc)
+    second = [t for t in doc if t.text == "Mahan"][-1]
+    mention = actors.mention_for(second)
+    assert mention is not None and mention.code == "IRNBUS"
+
+
+def test_people_learned_in_one_article_code_a_later_one(nlp: Language) -> None:
+    from datetime import date
+
+    from tocsin.actors import ActorCoder
+
+    first = DocumentActors(nlp("Iran's Defense Minister, Amir Hatami, spoke in Tehran."))
+    learned = first.learned_people("a1", date(2019, 5, 17))
+    assert [(p.name, p.code) for p in learned] == [("Amir Hatami", "IRNGOV")]
+    coder = ActorCoder(known_people={p.name.lower(): p for p in learned})
+    later = DocumentActors(nlp("Amir Hatami warned Israel."), coder)
+    mention = later.mention_for(later.doc[1])
+    assert mention is not None and mention.code == "IRNGOV"
+    assert "earlier article" in mention.rule
+    # without the table the same name has no code of its own
+    alone = DocumentActors(nlp("Amir Hatami warned Israel."))
+    bare = alone.mention_for(alone.doc[1])
+    assert bare is None or bare.code != "IRNGOV"

@@ -134,3 +134,88 @@ def test_malformed_lexicon_names_file_and_line(tmp_path: Path, line: str, reason
     with pytest.raises(DictionaryError) as caught:
         load_lexicon([bad])
     assert caught.value.line == 2 and reason in str(caught.value) and str(bad) in str(caught.value)
+
+
+# -- targets, nominal events, refusals and appeals ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an event noun with a named agent is coded on its own
+        ("The UN condemned the killing of five civilians by Turkish troops.", ("TURMIL", "190", "TURCVL")),
+        # ... and the condemnation targets the doer
+        ("The UN condemned the killing of five civilians by Turkish troops.", ("IGOUNO", "111", "TURMIL")),
+        # the target named by the possessor of a non-actor object
+        ("Germany suspended Iran's operating permit.", ("DEU", "172", "IRN")),
+        # whom a demand addresses: the subject of what is demanded
+        ("China demanded that the United States cancel the arms sale.", ("CHN", "100", "USA")),
+        # refusing a cooperative act is a rejection of its kind
+        ("Pakistan refused to meet Indian officials.", ("PAK", "125", "INDGOV")),
+        # "said it would" is the reported form of "will": an intention
+        ("Syria said it would withdraw its troops from Lebanon.", ("SYR", "0356", "LBN")),
+        # readiness adjectives express intent too
+        ("Syria says it is willing to withdraw its troops from Lebanon.", ("SYR", "0356", "LBN")),
+    ],
+)
+def test_targets_nominal_events_refusals_and_intent(text: str, expected: tuple[str, str, str | None]) -> None:
+    assert expected in _triples(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent_root"),
+    [
+        # what is urged or demanded has not happened
+        ("The UN urged Iran to release the detained sailors.", "08"),
+        ("Opposition groups demanded that the president resign.", "08"),
+        # a threatened attack is no attack
+        ("Iran warned of an attack by Israel.", "19"),
+        # a denied act is not coded as done
+        ("Russia denied the shelling of the town by its forces.", "19"),
+    ],
+)
+def test_acts_that_did_not_happen_are_not_coded(text: str, absent_root: str) -> None:
+    assert all(code[:2] != absent_root for _, code, _ in _triples(text))
+
+
+def test_one_protest_however_many_verbs_describe_it() -> None:
+    events = code(
+        "Thousands of Iraqi Kurds marched through Kirkuk, chanted slogans and threw stones at police.",
+        date=DAY,
+    )
+    protests = [e for e in events if e.cameo_root == "14"]
+    assert protests, "the demonstration is coded"
+    assert len({(e.source.code, e.target.country if e.target else None) for e in protests}) == len(protests)
+
+
+def test_protest_without_a_target_addresses_the_government() -> None:
+    events = code("Thousands of Iraqi Kurds demonstrated in Kirkuk on Sunday.", date=DAY)
+    protest = next(e for e in events if e.cameo_root == "14")
+    assert protest.target is not None and protest.target.code == "IRQGOV"
+    assert protest.target.rule.startswith("implicit")
+
+
+def test_a_refusal_borrows_the_actor_that_addressed_it() -> None:
+    text = (
+        "The US Congress subpoenaed the Justice Department over the report. "
+        "The Justice Department rejected the demand."
+    )
+    events = code(text, date=DAY)
+    refusal = next(e for e in events if e.cameo_root == "12")
+    assert refusal.target is not None and refusal.target.code == "USALEG"
+    assert refusal.target.rule.startswith("implicit")
+
+
+def test_statement_targets_what_it_is_about() -> None:
+    events = code("Senator Ted Cruz said members of the US Congress had abused their power.", date=DAY)
+    statement = next(e for e in events if e.cameo == "010")
+    assert statement.target is not None and statement.target.code == "USALEG"
+
+
+def test_a_statement_reporting_another_event_is_only_its_attribution() -> None:
+    events = code(
+        "German officials said the German aviation authority had suspended Iran Air's permit.", date=DAY
+    )
+    assert all(e.cameo != "010" for e in events)
+    ban = next(e for e in events if e.cameo_root == "17")
+    assert ban.attribution.speaker is not None

@@ -441,6 +441,8 @@ class DocumentActors:
             if code:
                 break
 
+        in_name: set[Token] = set()  # words of a country's name ("People's" in the DPRK's)
+
         # 2. Countries among the modifiers (or the head itself), or a name with "of" ("the
         # Democratic People's Republic of Korea").
         if code is None:
@@ -454,6 +456,7 @@ class DocumentActors:
                     for first, last, entry in _scan(self.coder.countries, extended):
                         if head in extended[first:last] and prep in extended[first:last]:
                             country, kind = entry.code, "country"
+                            in_name.update(extended[first:last])
                             reasons.append(f"country '{entry.phrase}' ({entry.origin})")
                             break
                     break
@@ -461,6 +464,8 @@ class DocumentActors:
             for first, last, entry in _scan(self.coder.countries, description):
                 covered = description[first:last]
                 country = entry.code
+                if len(covered) > 1:
+                    in_name.update(covered)  # "the People's Republic of China" has no people role
                 if head in covered:
                     if entry.kind == "capital":
                         role, kind = "GOV", "government"
@@ -494,7 +499,11 @@ class DocumentActors:
                             kind = _kind_for_role(head)
                         break
         if role is None:
-            role_matches = _scan(self.coder.roles, description)
+            role_matches = [
+                match
+                for match in _scan(self.coder.roles, description)
+                if not in_name.intersection(description[match[0] : match[1]])
+            ]
             for first, last, entry in reversed(role_matches):
                 covered = description[first:last]
                 if head in covered or (head.ent_type_ == "PERSON" and covered[-1].i < head.i):

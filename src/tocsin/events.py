@@ -949,8 +949,6 @@ def code_sentence_events(
         elif modality == "intended" and not candidate.slots:
             code = _intent_code(code)
         sources = _actors_of(context, candidate.source or subject_of(anchor) or _court_of(anchor, context))
-        if refused:
-            refusing_heads.update((anchor.head.i, source.code) for source in sources)
         targets: list[ActorMention | None] = []
         for target_token in [candidate.target] if candidate.target is not None else _target_tokens(match):
             targets = list(_actors_of(context, target_token))
@@ -985,6 +983,8 @@ def code_sentence_events(
                 )
                 anchors[event.event_id] = anchor.i
                 events.append(event)
+                if refused:
+                    refusing_heads.add((anchor.head.i, source.code))
     # "refused to hand over X" is one rejection, not also a bare "refused" (120).
     events = [
         e
