@@ -22,6 +22,7 @@ from tocsin.evaluate import (
     CameoReport,
     FoundingReport,
     PetrarchReport,
+    PlaceReport,
     PloverReport,
     QuoteReport,
     Report,
@@ -124,6 +125,8 @@ TARGETS = (
     ),
     Target("quotes", "Quote speaker accuracy", lambda r: _expect(r, QuoteReport).speaker_accuracy, 0.85),
     Target("quotes", "Anonymous-source recall", lambda r: _expect(r, QuoteReport).anonymous_recall, 0.90),
+    Target("places", "Place country right", lambda r: _expect(r, PlaceReport).country_accuracy, 0.95),
+    Target("places", "Place exact", lambda r: _expect(r, PlaceReport).exact_accuracy, 0.85),
 )
 
 

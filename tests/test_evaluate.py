@@ -522,9 +522,9 @@ def test_run_all_skips_absent_sets_with_a_reason(tmp_path: Path, nlp: Language) 
     (data / "gold").mkdir(parents=True)
     write_json(data / "gold" / "plover_gsr_dev.json", plover_records()[:2])
     reports = run_all(data, nlp=nlp)
-    assert list(reports) == ["plover", "wikinews", "petrarch", "founding", "quotes"]
+    assert list(reports) == ["plover", "wikinews", "petrarch", "founding", "quotes", "places"]
     assert reports["plover"].to_dict()["n"] == 1
-    for name in ("wikinews", "petrarch", "founding", "quotes"):
+    for name in ("wikinews", "petrarch", "founding", "quotes", "places"):
         assert "missing" in reports[name].to_dict()["skipped"]
 
 

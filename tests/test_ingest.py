@@ -1,29 +1,40 @@
-"""Tests for tocsin.ingest: text, HTML and JSONL files, folders, bad input and dates."""
+"""Tests for tocsin.ingest: text, HTML, JSONL, CSV, feeds, WARC, URLs, folders, bad input and dates."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import logging
 import os
 import re
+import threading
+import time
 from collections.abc import Iterator
 from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from tocsin.errors import InputError
 from tocsin.ingest import (
+    ReadOptions,
     article_from_html,
     article_from_text,
+    fetch_url,
     parse_date,
+    read_csv_file,
+    read_feed_file,
     read_html_file,
     read_jsonl_file,
     read_paths,
     read_text_file,
+    read_warc_file,
     record_to_article,
 )
+from tocsin.ingest.dedup import NearDuplicateIndex, signature
+from tocsin.ingest.language import identify_language, skip_reason
 from tocsin.normalize import normalize_characters, normalize_text
 from tocsin.types import Article, Rejection, content_hash
 
@@ -584,3 +595,294 @@ def test_parse_date_accepts_common_forms(value: str, expected: date) -> None:
 )
 def test_parse_date_returns_none_for_anything_else(value: object) -> None:
     assert parse_date(value) is None  # type: ignore[arg-type]
+
+
+# --- CSV, feeds, web archives, URLs, globs -----------------------------------------------------
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def shared(*parts: str) -> Path:
+    """A path in the shared reference data; the test is skipped where it is absent."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"shared reference data {'/'.join(parts)} is not available")
+    return path
+
+
+def articles_and_rejections(items: list[Article | Rejection]) -> tuple[list[Article], list[Rejection]]:
+    return [i for i in items if isinstance(i, Article)], [i for i in items if isinstance(i, Rejection)]
+
+
+def test_wikinews_csv_with_a_column_mapping() -> None:
+    columns = {"text": "text", "date": "date", "title": "title", "url": "url"}
+    items = list(read_csv_file(shared("wikinews", "wikinews_2019.csv"), columns=columns))
+    articles, rejections = articles_and_rejections(items)
+    assert len(articles) == 171 and not rejections
+    first = articles[0]
+    assert first.title and first.title.startswith("Magnitogorsk apartment building collapses")
+    assert first.date == date(2019, 1, 4)
+    assert first.url and first.url.startswith("https://en.wikinews.org/")
+    assert first.origin and first.origin.endswith("wikinews_2019.csv:2")
+
+
+def test_csv_with_other_column_names_bad_rows_and_quoted_newlines(tmp_path: Path) -> None:
+    path = tmp_path / "items.csv"
+    path.write_bytes(
+        b"body,published,headline\n"
+        b'"Ministers met in Paris.\n\nThey agreed to talk again.",2020-02-03,Talks\n'
+        b",2020-02-04,No text\n"
+        b'"Bad ' + b"\xff\xfe\xfd" * 10 + b'",2020-02-05,Broken\n'
+        b"Rebels attacked a convoy near Goma.,05/06/2020,Attack\n"
+    )
+    columns = {"text": "body", "date": "published", "title": "headline"}
+    articles, rejections = articles_and_rejections(list(read_csv_file(path, columns=columns)))
+    assert [a.title for a in articles] == ["Talks", "Attack"]
+    assert articles[0].text == "Ministers met in Paris.\n\nThey agreed to talk again."
+    assert articles[0].date == date(2020, 2, 3) and articles[1].date is None
+    assert [r.reason for r in rejections] == ["line 5: empty 'body'", "line 6: not UTF-8 text"]
+
+
+def test_csv_without_the_text_column_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "items.tsv"
+    path.write_text("url\tdate\nhttps://x.org\t2020-01-01\n", encoding="utf-8")
+    rejection = only_rejection(list(read_csv_file(path)))
+    assert "no 'text' column" in rejection.reason
+
+
+def test_fifty_megabyte_single_line_is_rejected_and_reading_goes_on(tmp_path: Path) -> None:
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as out:
+        out.write(b"text,title\n")
+        out.write(b"x" * (50 * 1024 * 1024) + b",Huge\n")
+        out.write(b"Troops withdrew from the border.,Small\n")
+    articles, rejections = articles_and_rejections(list(read_paths([path])))
+    assert [a.title for a in articles] == ["Small"]
+    assert len(rejections) == 1 and "line 2: longer than the 20.0 MB limit" in rejections[0].reason
+    big_text = tmp_path / "huge.txt"
+    big_text.write_bytes(b"word " * (10 * 1024 * 1024))
+    assert "over the 20.0 MB limit" in only_rejection(list(read_paths([big_text]))).reason
+
+
+def test_rss_feed_entries_are_articles_with_metadata() -> None:
+    items = list(read_feed_file(shared("feeds", "guardian_us_2018-01-31.rss")))
+    articles, rejections = articles_and_rejections(items)
+    assert len(articles) == 55 and not rejections
+    first = articles[0]
+    assert first.title == "Trump State of the Union address promised unity but emphasized discord"
+    assert first.outlet == "The Guardian" and first.language == "en"
+    assert first.date == date(2018, 1, 31) and first.authors == ("David Smith in Washington",)
+    assert first.url and first.url.startswith("https://www.theguardian.com/us-news/2018/jan/31/")
+    assert "<p>" not in first.text and "new American moment" in first.text
+
+
+def test_json_feed_items_are_articles() -> None:
+    articles, rejections = articles_and_rejections(
+        list(read_paths([shared("feeds", "npr_technology_feed.json")]))
+    )
+    assert len(articles) == 25 and not rejections
+    assert articles[0].title == "Keller Rinaudo: How can delivery drones save lives?"
+    assert articles[0].date == date(2021, 10, 29) and articles[0].authors == ("Manoush Zomorodi",)
+    assert articles[0].outlet == "Technology"
+
+
+def test_atom_feed_and_feeds_that_are_not_feeds(tmp_path: Path) -> None:
+    atom = tmp_path / "news.atom"
+    atom.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">'
+        "<title>Example Wire</title><entry><title>Talks resume</title>"
+        '<link href="https://wire.example.org/talks"/><id>tag:wire,1</id>'
+        "<published>2021-03-04T10:00:00Z</published><author><name>Ann Lee</name></author>"
+        '<content type="html">&lt;p&gt;Negotiators from both sides met in Geneva.&lt;/p&gt;</content>'
+        "</entry></feed>",
+        encoding="utf-8",
+    )
+    article = only_article(list(read_paths([atom])))
+    assert (article.title, article.url, article.date) == (
+        "Talks resume",
+        "https://wire.example.org/talks",
+        date(2021, 3, 4),
+    )
+    assert article.outlet == "Example Wire" and article.authors == ("Ann Lee",)
+    not_xml = tmp_path / "broken.rss"
+    not_xml.write_text("this is plainly not XML <<<", encoding="utf-8")
+    assert only_rejection(list(read_paths([not_xml]))).reason.startswith("not a feed")
+    not_json_feed = tmp_path / "other.json"
+    not_json_feed.write_text('{"version": 2, "items": []}\n', encoding="utf-8")
+    assert isinstance(only_rejection(list(read_paths([not_json_feed]))), Rejection)
+
+
+def test_warc_records_become_articles() -> None:
+    items = list(read_warc_file(shared("warc", "fundus_news_pages_reconstructed.warc.gz")))
+    articles, rejections = articles_and_rejections(items)
+    assert len(articles) + len(rejections) == 258
+    assert len(articles) >= 250
+    assert all(a.url and a.origin and a.url in a.origin for a in articles)
+    assert all(r.reason == "no article text found" for r in rejections)
+
+
+def test_truncated_and_broken_archives_keep_what_came_before(tmp_path: Path) -> None:
+    data = shared("warc", "fundus_news_pages_reconstructed.warc.gz").read_bytes()
+    truncated = tmp_path / "cut.warc.gz"
+    truncated.write_bytes(data[: len(data) // 8])
+    articles, rejections = articles_and_rejections(list(read_paths([truncated])))
+    assert articles and len(rejections) == 1
+    assert "truncated archive" in rejections[0].reason or "gzip" in rejections[0].reason
+    garbage = tmp_path / "garbage.warc.gz"
+    garbage.write_bytes(b"\x1f\x8b\x08\x00not really gzip at all" * 4)
+    assert only_rejection(list(read_paths([garbage]))).reason.startswith(
+        ("not a WARC", "corrupt", "truncated", "no HTML pages")
+    )
+
+
+def test_truncated_gzip_text_and_invalid_utf8(tmp_path: Path) -> None:
+    whole = gzip.compress(b"Title\n\n" + b"Police arrested protesters in the capital. " * 200)
+    cut = tmp_path / "cut.txt.gz"
+    cut.write_bytes(whole[: len(whole) // 2])
+    assert only_rejection(list(read_paths([cut]))).reason == "truncated gzip file"
+    invalid = tmp_path / "invalid.jsonl"
+    invalid.write_bytes(b'{"text": "Good line about talks."}\n{"text": "' + b"\xff\xfe\xfd" * 10 + b'"}\n')
+    articles, rejections = articles_and_rejections(list(read_paths([invalid])))
+    assert len(articles) == 1 and rejections[0].reason == "line 2: not UTF-8 text"
+
+
+def test_globs_and_folders_with_feeds(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "one.txt").write_text("One\n\nThe army shelled the town.", encoding="utf-8")
+    (tmp_path / "a" / "two.txt").write_text("Two\n\nThe navy seized a tanker.", encoding="utf-8")
+    (tmp_path / "a" / "config.json").write_text('{"not": "a feed"}', encoding="utf-8")
+    articles = [item for item in read_paths([str(tmp_path / "*" / "*.txt")]) if isinstance(item, Article)]
+    assert [a.title for a in articles] == ["One", "Two"]
+    assert [a.title for a in read_paths([tmp_path]) if isinstance(a, Article)] == ["One", "Two"]
+    assert (
+        only_rejection(list(read_paths([str(tmp_path / "*.nothing")]))).reason == "no files match the pattern"
+    )
+
+
+def test_html_page_with_no_article_is_rejected(tmp_path: Path) -> None:
+    page = tmp_path / "menu.html"
+    page.write_text("<html><body><nav><a href='/'>Home</a><a href='/x'>World</a></nav></body></html>")
+    assert only_rejection(list(read_paths([page]))).reason == "no article text found"
+
+
+def test_language_identification_and_skip_reason() -> None:
+    german = article_from_text(
+        "Der Bundestag hat am Mittwoch ein neues Gesetz beschlossen, das die Steuern senkt."
+    )
+    english = article_from_text("The parliament passed a new law on Wednesday that cuts taxes for families.")
+    assert identify_language(german.text).code == "de"
+    reason = skip_reason(german)
+    assert reason is not None and "German" in reason and reason.startswith("skipped")
+    assert skip_reason(english) is None
+    short = article_from_text("Kurz.", language="de-AT")
+    assert identify_language(short.text, short.language).code == "de"
+
+
+def test_near_duplicate_index_links_edited_copies_not_other_stories() -> None:
+    original = (
+        "Iranian forces seized a British-flagged oil tanker in the Strait of Hormuz on Friday, "
+        "officials in London said. The Stena Impero was taken to the port of Bandar Abbas. "
+        "Britain's foreign secretary warned of serious consequences and summoned Iran's envoy. "
+        "The United States said it would work with allies to secure shipping lanes in the Gulf. "
+        "Oil prices rose by more than one percent after the news of the seizure broke."
+    )
+    copy = "LONDON (Wire) - " + original.replace("rose by more than one percent", "climbed sharply")
+    other = (
+        "The European Union agreed new sanctions on Belarus on Monday after the forced landing of "
+        "a passenger jet, banning the country's airlines from its airspace and airports."
+    )
+    index = NearDuplicateIndex()
+    index.add("original", signature(original))
+    match = index.find(signature(copy))
+    assert match is not None and match.article_id == "original" and match.similarity >= 0.6
+    assert index.find(signature(other)) is None
+
+
+# --- URLs (a real local HTTP server) -----------------------------------------------------------
+
+
+class _Handler(BaseHTTPRequestHandler):
+    feed = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Local Wire</title><language>en</language>'
+        b"<item><title>Ceasefire agreed</title><link>http://example.org/ceasefire</link>"
+        b"<pubDate>Tue, 02 Mar 2021 10:00:00 GMT</pubDate>"
+        b"<description>The two sides agreed a ceasefire after talks in Doha.</description></item>"
+        b"</channel></rss>"
+    )
+
+    def do_GET(self) -> None:
+        if self.path == "/feed":
+            self._send(200, self.feed, "application/rss+xml")
+        elif self.path == "/moved":
+            self.send_response(302)
+            self.send_header("Location", "/feed")
+            self.end_headers()
+        elif self.path == "/loop":
+            self.send_response(302)
+            self.send_header("Location", "/loop")
+            self.end_headers()
+        elif self.path == "/ftp":
+            self.send_response(302)
+            self.send_header("Location", "ftp://example.org/file")
+            self.end_headers()
+        elif self.path == "/slow":
+            time.sleep(3)
+            self._send(200, self.feed, "application/rss+xml")
+        elif self.path == "/huge":
+            self._send(200, b"<html>" + b"x" * (2 * 1024 * 1024) + b"</html>", "text/html")
+        else:
+            self._send(404, b"not found", "text/plain")
+
+    def _send(self, status: int, body: bytes, kind: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet
+        return
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_feed_from_a_url_following_a_redirect(server: str) -> None:
+    article = only_article(list(read_paths([f"{server}/moved"])))
+    assert article.title == "Ceasefire agreed" and article.outlet == "Local Wire"
+    assert (
+        article.date == date(2021, 3, 2) and article.origin == f"{server}/moved#http://example.org/ceasefire"
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/slow", "timed out after 1 s"),
+        ("/loop", "more than 5 redirects"),
+        ("/ftp", "unsupported URL scheme 'ftp'"),
+        ("/huge", "over the 1.0 MB limit"),
+        ("/missing", "HTTP status 404"),
+    ],
+)
+def test_bad_urls_are_rejected_with_a_reason(server: str, path: str, reason: str) -> None:
+    options = ReadOptions(timeout=1.0, max_bytes=1024 * 1024)
+    rejection = only_rejection(list(read_paths([server + path], options=options)))
+    assert rejection.origin == server + path and reason in rejection.reason
+
+
+def test_only_http_urls_are_fetched() -> None:
+    with pytest.raises(InputError, match="only http and https"):
+        fetch_url("file:///etc/passwd")
+    assert only_rejection(list(read_paths(["ftp://example.org/feed.xml"]))).reason.startswith(
+        "unsupported URL scheme"
+    )

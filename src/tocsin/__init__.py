@@ -13,6 +13,8 @@ and the record types below; every stage is reachable in its own module
 from __future__ import annotations
 
 from tocsin.errors import DictionaryError, InputError, ModelError, StoreError, TocsinError
+from tocsin.export import export_events
+from tocsin.ingest.gdelt import import_gdelt
 from tocsin.pipeline import Options, code, code_article, code_articles
 from tocsin.store import Store
 from tocsin.types import (
@@ -32,7 +34,10 @@ __version__ = "0.1.0"
 
 
 def open(path: str = "tocsin.duckdb", *, read_only: bool = False) -> Store:
-    """Open (creating if needed) a tocsin database: `tocsin.open("events.duckdb").events()`."""
+    """Open (creating if needed) a tocsin database: `tocsin.open("events.duckdb").events()`.
+
+    For notebooks, `.events_frame(actor=…, since=…)` and `.quotes_frame()` return pandas DataFrames.
+    """
     return Store(path, read_only=read_only)
 
 
@@ -58,5 +63,7 @@ __all__ = [
     "code",
     "code_article",
     "code_articles",
+    "export_events",
+    "import_gdelt",
     "open",
 ]

@@ -24,6 +24,7 @@ from rich.table import Table
 
 from tocsin import cameo
 from tocsin.errors import TocsinError
+from tocsin.geo import country_code
 from tocsin.ingest import parse_date, read_paths
 from tocsin.pipeline import Options, code_articles
 from tocsin.store import DEFAULT_DB, Store
@@ -53,7 +54,13 @@ class OutputFormat(str, Enum):
     csv = "csv"
 
 
-PathsArgument = Annotated[list[Path], typer.Argument(help="Files or folders: .txt, .html, .jsonl.")]
+PathsArgument = Annotated[
+    list[str],
+    typer.Argument(
+        help="Files, folders, globs or http(s) URLs: .txt, .html, .jsonl, .csv, feeds (.rss, .atom, "
+        ".xml, .json), .warc/.arc, each optionally .gz."
+    ),
+]
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
 DateOption = Annotated[
     str | None,
@@ -87,6 +94,34 @@ def _date_option(value: str | None, name: str) -> date | None:
     return parsed
 
 
+def _country_option(value: str | None) -> str | None:
+    """An ISO-3 code from `--country` (a code or a country name)."""
+    if value is None:
+        return None
+    if len(value) == 3 and value.isalpha():
+        return value.upper()
+    code = country_code(value)
+    if code is None:
+        raise _fail(f"--country: not a country: {value!r} (use an ISO-3 code such as IRQ)")
+    return code
+
+
+def _bbox_option(value: str | None) -> tuple[float, float, float, float] | None:
+    """(min_lon, min_lat, max_lon, max_lat) from `--bbox`."""
+    if value is None:
+        return None
+    try:
+        parts = [float(part) for part in value.split(",")]
+    except ValueError:
+        parts = []
+    if len(parts) != 4:
+        raise _fail(f"--bbox: expected min_lon,min_lat,max_lon,max_lat, not {value!r}")
+    min_lon, min_lat, max_lon, max_lat = parts
+    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180 and -90 <= min_lat <= max_lat <= 90):
+        raise _fail(f"--bbox: out of range or min above max: {value!r}")
+    return min_lon, min_lat, max_lon, max_lat
+
+
 def _default_format(requested: OutputFormat | None) -> OutputFormat:
     if requested is not None:
         return requested
@@ -94,7 +129,7 @@ def _default_format(requested: OutputFormat | None) -> OutputFormat:
 
 
 def _articles_reporting(
-    paths: Iterable[Path], default_date: date | None, outlet: str | None, rejected: list[Rejection]
+    paths: Iterable[str | Path], default_date: date | None, outlet: str | None, rejected: list[Rejection]
 ) -> Iterator[Article]:
     """Articles from the inputs; each rejection is printed as one line and collected."""
     for item in read_paths(paths, default_date=default_date, outlet=outlet):
@@ -274,38 +309,73 @@ def ingest_command(
     outlet: OutletOption = None,
     lexicon: LexiconOption = None,
     dictionary: DictionaryOption = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="spaCy processes on this machine (nlp.pipe n_process).")
+    ] = 1,
+    dask_workers: Annotated[
+        int, typer.Option("--dask-workers", min=0, help="Parse and code on a local Dask cluster, N workers.")
+    ] = 0,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Parse and code on a running Dask cluster (tcp://host:8786)."),
+    ] = None,
+    csv_text: Annotated[str | None, typer.Option("--csv-text", help="CSV column or JSONL key: text.")] = None,
+    csv_date: Annotated[str | None, typer.Option("--csv-date", help="… of the publication date.")] = None,
+    csv_title: Annotated[str | None, typer.Option("--csv-title", help="… of the title.")] = None,
+    csv_url: Annotated[str | None, typer.Option("--csv-url", help="… of the URL.")] = None,
+    csv_outlet: Annotated[str | None, typer.Option("--csv-outlet", help="… of the outlet.")] = None,
+    csv_id: Annotated[str | None, typer.Option("--csv-id", help="… of a record id.")] = None,
+    language: Annotated[
+        list[str] | None,
+        typer.Option("--language", help="Languages to code (ISO 639-1), repeatable; 'any' codes all."),
+    ] = None,
+    deduplicate: Annotated[
+        bool, typer.Option("--dedup/--no-dedup", help="Link near-duplicate copies instead of coding them.")
+    ] = True,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds allowed per URL.")] = 20.0,
+    progress: Annotated[
+        bool | None, typer.Option("--progress/--no-progress", help="Progress bar (default: on a terminal).")
+    ] = None,
 ) -> None:
-    """Code articles and store them in the database; an article already stored is skipped."""
-    rejected: list[Rejection] = []
-    added = skipped = events = 0
+    """Code articles and store them in the database; stored articles and near-duplicate copies are
+    not coded again, non-English articles are recorded as skipped."""
+    from tocsin.ingest._paths import ReadOptions
+    from tocsin.ingest.progress import IngestProgress
+    from tocsin.ingest.run import IngestSettings, ingest
+
+    mapping = {"text": csv_text, "date": csv_date, "title": csv_title, "url": csv_url}
+    mapping |= {"outlet": csv_outlet, "id": csv_id}
+    languages = tuple(code.strip().lower() for code in (language or ["en"]))
+    settings = IngestSettings(
+        read=ReadOptions(columns={k: v for k, v in mapping.items() if v}, timeout=timeout),
+        default_date=_date_option(default_date, "--date"),
+        outlet=outlet,
+        languages=() if "any" in languages else languages,
+        deduplicate=deduplicate,
+        workers=workers,
+        dask_workers=dask_workers,
+        scheduler=scheduler,
+    )
     try:
-        with Store(db) as store:
+        with Store(db) as store, IngestProgress(stderr, enabled=progress) as bar:
 
-            def unstored(articles: Iterable[Article]) -> Iterator[Article]:
-                nonlocal skipped
-                for article in articles:
-                    if store.has_article(article.id):
-                        skipped += 1
-                    else:
-                        yield article
+            def notice(kind: str, rejection: Rejection) -> None:
+                colour = "yellow" if kind == "rejected" else "dim"
+                bar.print(f"[{colour}]{kind}[/] {rejection.origin}: {rejection.reason}")
 
-            articles = _articles_reporting(paths, _date_option(default_date, "--date"), outlet, rejected)
-            for coded in code_articles(unstored(articles), _options(lexicon, dictionary)):
-                if store.add(coded):
-                    added += 1
-                    events += len(coded.events)
-                else:
-                    skipped += 1
-            for rejection in rejected:
-                store.add_rejection(rejection)
+            options = _options(lexicon, dictionary)
+            report = ingest(paths, store, settings, options, notice=notice, progress=bar)
     except TocsinError as error:
         raise _fail(str(error)) from error
     stderr.print(
-        f"{added} articles stored with {events} events; {skipped} already stored; "
-        f"{len(rejected)} rejected ({db})",
+        f"{report.added} articles stored with {report.events} events; "
+        f"{report.duplicates} near-duplicates linked; {report.already_stored} already stored; "
+        f"{report.skipped} skipped; {report.rejected} rejected ({db}); "
+        f"{report.articles_per_second:.1f} articles/s, {report.events_per_second:.1f} events/s",
         highlight=False,
+        soft_wrap=True,
     )
-    if rejected:
+    if report.rejected:
         raise typer.Exit(EXIT_REJECTED)
 
 
@@ -319,8 +389,15 @@ def events_command(
     until: Annotated[str | None, typer.Option("--until", help="Last date (YYYY-MM-DD).")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1)] = None,
     output: Annotated[OutputFormat | None, typer.Option("--format", "-f")] = None,
+    country: Annotated[
+        str | None, typer.Option("--country", help="Where the event happened: ISO-3 code or name (IRQ).")
+    ] = None,
+    bbox: Annotated[
+        str | None,
+        typer.Option("--bbox", help="Events located inside min_lon,min_lat,max_lon,max_lat (degrees)."),
+    ] = None,
 ) -> None:
-    """List stored events, filtered by actor and date."""
+    """List stored events, filtered by actor, date and place."""
     if not db.exists():
         raise _fail(f"{db}: no such database (run `tocsin ingest` first)")
     try:
@@ -330,6 +407,8 @@ def events_command(
                 since=_date_option(since, "--since"),
                 until=_date_option(until, "--until"),
                 limit=limit,
+                country=_country_option(country),
+                bbox=_bbox_option(bbox),
             )
     except TocsinError as error:
         raise _fail(str(error)) from error
@@ -434,6 +513,83 @@ def eval_command(
     for name, report in reports.items():
         stdout.print(f"[bold]{name}[/]", highlight=False)
         stdout.print(report.render(details=details), highlight=False, markup=False)
+
+
+class ExportFormat(str, Enum):
+    """The formats `tocsin export` writes (see tocsin.export)."""
+
+    gdelt = "gdelt"
+    plover = "plover"
+    parquet = "parquet"
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+@app.command("export")
+def export_command(
+    output: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="gdelt, plover, parquet, csv or jsonl.")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write; - for standard output.")],
+    db: DbOption = Path(DEFAULT_DB),
+    actor: Annotated[
+        str | None, typer.Option("--actor", help="Source or target code prefix (IRN, USAGOV …).")
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="First date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Last date (YYYY-MM-DD).")] = None,
+) -> None:
+    """Export stored events as GDELT 2.0 rows, PLOVER JSON, Parquet, CSV or JSONL."""
+    from tocsin.export import export_events
+
+    if not db.exists():
+        raise _fail(f"{db}: no such database (run `tocsin ingest` first)")
+    try:
+        with Store(db, read_only=True) as store:
+            result = export_events(
+                store,
+                "-" if str(out) == "-" else out,
+                format=output.value,
+                actor=actor,
+                since=_date_option(since, "--since"),
+                until=_date_option(until, "--until"),
+            )
+    except (TocsinError, ValueError) as error:
+        raise _fail(str(error)) from error
+    skipped = f"; {result.skipped} without a {result.format} equivalent left out" if result.skipped else ""
+    stderr.print(f"{result.events} events exported as {result.format} to {out}{skipped}", highlight=False)
+
+
+@app.command("import-gdelt")
+def import_gdelt_command(
+    files: Annotated[list[Path], typer.Argument(help="GDELT 1.0/2.0 event exports (.CSV or .zip).")],
+    db: DbOption = Path(DEFAULT_DB),
+) -> None:
+    """Import GDELT event exports into the database, next to coded events (origin gdelt)."""
+    from tocsin.ingest.gdelt import import_gdelt
+
+    shown = 20
+    printed = 0
+
+    def report(rejection: Rejection) -> None:
+        nonlocal printed
+        printed += 1
+        if printed <= shown:
+            stderr.print(f"[yellow]rejected[/] {rejection.origin}: {rejection.reason}", highlight=False)
+
+    try:
+        with Store(db) as store:
+            result = import_gdelt(store, files, on_rejection=report)
+    except TocsinError as error:
+        raise _fail(str(error)) from error
+    if printed > shown:
+        stderr.print(f"… and {printed - shown} more rejected (see the rejections table)", highlight=False)
+    stderr.print(
+        f"{result.rows} GDELT rows in {result.files} files: {result.added} events stored, "
+        f"{result.already_stored} already stored, {result.rejected} rejected ({db})",
+        highlight=False,
+    )
+    if result.rejections:
+        raise typer.Exit(EXIT_REJECTED)
 
 
 def main() -> None:

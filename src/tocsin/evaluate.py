@@ -27,13 +27,14 @@ from typing import Any, TypeAlias
 
 from spacy.language import Language
 
-from tocsin.actors import ActorCoder
+from tocsin.actors import ActorCoder, DocumentActors
 from tocsin.cameo import fold_plover, root_of
 from tocsin.errors import DictionaryError, InputError
+from tocsin.geo import DocumentPlaces, PlaceMention, fold_name
 from tocsin.ingest import article_from_text, parse_date, read_text_file, record_to_article
 from tocsin.lexicon import ROLE_CODES, PhraseTable
 from tocsin.normalize import normalize_characters
-from tocsin.parse import load_model
+from tocsin.parse import load_model, parse_articles
 from tocsin.petrarch import load_dictionaries
 from tocsin.pipeline import Options, code_articles
 from tocsin.types import Article, CodedArticle, Event, Quote
@@ -1369,7 +1370,7 @@ class SkippedReport:
 
 
 Report: TypeAlias = (
-    "PloverReport | CameoReport | PetrarchReport | FoundingReport | SkippedReport | QuoteReport"
+    "PloverReport | CameoReport | PetrarchReport | FoundingReport | SkippedReport | QuoteReport | PlaceReport"
 )
 
 
@@ -1420,6 +1421,14 @@ def run_all(
         SkippedReport("quotes", reason)
         if reason
         else score_quotes(QUOTE_ANNOTATIONS, base / WIKINEWS_CSV, coder=coder)
+    )
+    reason = missing(WIKINEWS_CSV) or (
+        None if PLACE_ANNOTATIONS.is_file() else f"missing {PLACE_ANNOTATIONS}"
+    )
+    reports["places"] = (
+        SkippedReport("places", reason)
+        if reason
+        else score_places(PLACE_ANNOTATIONS, base / WIKINEWS_CSV, options=options, nlp=nlp)
     )
     return reports
 
@@ -1760,5 +1769,222 @@ def score_quotes(
         "Quotes: speaker accuracy %.3f, anonymous recall %.3f",
         report.speaker_accuracy,
         report.anonymous_recall,
+    )
+    return report
+
+
+# ---------------------------------------------------------------------------------------------
+# Place resolution on project-annotated Wikinews place mentions
+
+PLACE_ANNOTATIONS = Path(__file__).resolve().parents[2] / "tests" / "data" / "wikinews_places.jsonl"
+PLACE_PRECISIONS = ("country", "admin1", "city")
+
+
+@dataclass(frozen=True, slots=True)
+class GoldPlace:
+    """One annotated place mention: where to find it in the article and the place it names."""
+
+    line: int
+    url: str
+    mention: str
+    context: str
+    country: str
+    geonames_id: int | None
+    name: str
+    precision: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMiss:
+    """A gold place mention tocsin resolved wrongly (or not at all)."""
+
+    line: int
+    mention: str
+    gold: str
+    produced: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the miss as a JSON-ready dict."""
+        return dataclasses.asdict(self)
+
+
+@dataclass(slots=True)
+class PlaceReport:
+    """How often tocsin resolves an annotated place mention to the right country and the right place."""
+
+    path: str
+    n: int = 0
+    articles: int = 0
+    found: int = 0  # gold mentions tocsin saw as a place mention at all
+    country_correct: int = 0
+    exact_correct: int = 0
+    misses: list[PlaceMiss] = field(default_factory=list)
+
+    name = "places"
+
+    @property
+    def country_accuracy(self) -> float:
+        """Share of gold mentions resolved to the right country (ISO-3)."""
+        return ratio(self.country_correct, self.n)
+
+    @property
+    def exact_accuracy(self) -> float:
+        """Share of gold mentions resolved to exactly the right place at the right precision."""
+        return ratio(self.exact_correct, self.n)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as a JSON-ready dict."""
+        return {
+            "set": self.name,
+            "path": self.path,
+            "n": self.n,
+            "articles": self.articles,
+            "found": self.found,
+            "country_accuracy": self.country_accuracy,
+            "exact_accuracy": self.exact_accuracy,
+            "misses": [miss.to_dict() for miss in self.misses],
+        }
+
+    def render(self, details: bool = False) -> str:
+        """Return the report as plain text; `details` lists the misses."""
+        summary = format_table(
+            ("Places", "n", "articles", "found", "country right", "exact place"),
+            [
+                (
+                    "annotated Wikinews mentions",
+                    self.n,
+                    self.articles,
+                    self.found,
+                    self.country_accuracy,
+                    self.exact_accuracy,
+                )
+            ],
+        )
+        if not details or not self.misses:
+            return summary
+        misses = format_table(
+            ("line", "mention", "gold", "tocsin", "why"),
+            [(m.line, m.mention, m.gold, _shorten(m.produced, 50), m.reason) for m in self.misses],
+        )
+        return f"{summary}\n\n{misses}"
+
+
+def read_place_gold(path: str | Path) -> list[GoldPlace]:
+    """Read place annotations (JSON lines: url, mention, context, country, geonames_id, name,
+    precision); a malformed line raises `DictionaryError` naming the file and line."""
+    path = Path(path)
+    gold: list[GoldPlace] = []
+    for line_no, raw in enumerate(_read_text(path).splitlines(), 1):
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+        except json.JSONDecodeError as error:
+            raise DictionaryError(str(path), line_no, f"not valid JSON: {error.msg}") from None
+        missing = [
+            key
+            for key in ("url", "mention", "context", "country", "name", "precision")
+            if not record.get(key)
+        ]
+        if missing:
+            raise DictionaryError(str(path), line_no, f"missing {', '.join(missing)}")
+        if record["precision"] not in PLACE_PRECISIONS:
+            raise DictionaryError(
+                str(path), line_no, f"precision {record['precision']!r} is not one of {PLACE_PRECISIONS}"
+            )
+        if record["mention"] not in record["context"]:
+            raise DictionaryError(str(path), line_no, "the mention is not inside its context")
+        geonames_id = record.get("geonames_id")
+        gold.append(
+            GoldPlace(
+                line=line_no,
+                url=record["url"],
+                mention=record["mention"],
+                context=record["context"],
+                country=str(record["country"]).upper(),
+                geonames_id=int(geonames_id) if geonames_id is not None else None,
+                name=record["name"],
+                precision=record["precision"],
+            )
+        )
+    return gold
+
+
+def place_matches(gold: GoldPlace, mention: PlaceMention | None) -> tuple[bool, bool]:
+    """(country right, exact place right) for a resolved mention against its annotation.
+
+    Exact means the same precision and the same GeoNames id, or, where the annotation has none
+    (countries, regions the gazetteer has no id for, towns it lacks), the same country and name.
+    """
+    place = mention.place if mention is not None else None
+    if place is None or mention is None:
+        return False, False
+    country_right = place.country == gold.country
+    precision = "city" if mention.precision == "site" else mention.precision
+    if precision != gold.precision or not country_right:
+        return country_right, False
+    if gold.geonames_id is not None:
+        return True, place.geonames_id == gold.geonames_id
+    return True, gold.precision == "country" or fold_name(place.name) == fold_name(gold.name)
+
+
+def score_places(
+    annotation_path: str | Path,
+    wikinews_csv: str | Path,
+    *,
+    options: Options | None = None,
+    nlp: Language | None = None,
+) -> PlaceReport:
+    """Score tocsin's place resolution on the annotated Wikinews place mentions.
+
+    Each annotated article is parsed and its places resolved as the pipeline does
+    (`geo.DocumentPlaces` over the actor mentions); each gold context is located in the
+    normalised text, and the gold mention inside it matched to the place mention overlapping it
+    most. A mention tocsin did not find or left unresolved counts as wrong on both measures.
+    """
+    gold = read_place_gold(annotation_path)
+    options = options or Options()
+    articles = read_wikinews_csv(wikinews_csv, {place.url for place in gold})
+    report = PlaceReport(path=str(annotation_path))
+    places_by_url: dict[str, tuple[Article, DocumentPlaces]] = {}
+    ordered = [articles[url] for url in dict.fromkeys(place.url for place in gold) if url in articles]
+    for parsed in parse_articles(ordered, nlp or load_model(), batch_size=options.batch_size):
+        actors = DocumentActors(parsed.doc, options.actor_coder(), parsed.article.date)
+        places_by_url[parsed.article.url or ""] = (
+            parsed.article,
+            DocumentPlaces(parsed.doc, actors.mentions()),
+        )
+    report.articles = len(places_by_url)
+    for place in gold:
+        report.n += 1
+        entry = places_by_url.get(place.url)
+        span = _excerpt_span(entry[0].text, place.context) if entry is not None else None
+        mention: PlaceMention | None = None
+        if entry is not None and span is not None:
+            excerpt = entry[0].text[span[0] : span[1]]
+            at = excerpt.find(normalize_characters(place.mention))
+            if at >= 0:
+                start = span[0] + at
+                mention = entry[1].at_span(start, start + len(place.mention))
+        report.found += int(mention is not None)
+        country_right, exact = place_matches(place, mention)
+        report.country_correct += int(country_right)
+        report.exact_correct += int(exact)
+        if not exact:
+            resolved = mention.place if mention is not None else None
+            produced = (
+                f"{resolved.name} ({mention.precision}, {resolved.country}, {resolved.geonames_id})"
+                if resolved is not None and mention is not None
+                else (f"unresolved: {mention.why}" if mention is not None else "no place mention")
+            )
+            gold_text = f"{place.name} ({place.precision}, {place.country}, {place.geonames_id})"
+            reason = "country" if not country_right else "place"
+            report.misses.append(PlaceMiss(place.line, place.mention, gold_text, produced, reason))
+    LOGGER.info(
+        "Places: country right %.3f, exact %.3f (n=%d)",
+        report.country_accuracy,
+        report.exact_accuracy,
+        report.n,
     )
     return report

@@ -12,22 +12,35 @@ import json
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
 from tocsin.errors import StoreError
 from tocsin.types import ActorMention, Article, CodedArticle, Event, Quote, Rejection, Speaker
 
+if TYPE_CHECKING:
+    import pandas
+
 LOGGER = logging.getLogger(__name__)
 
 DEFAULT_DB = "tocsin.duckdb"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 4
 
-_TABLES = ("meta", "articles", "mentions", "quotes", "events", "rejections")
+_TABLES = (
+    "meta",
+    "articles",
+    "mentions",
+    "quotes",
+    "events",
+    "rejections",
+    "fingerprints",
+    "imported_events",
+)
 
 _SCHEMA = (
     """
@@ -129,6 +142,77 @@ _SCHEMA = (
     "CREATE INDEX quotes_article ON quotes (article_id)",
 )
 
+# One event reported by several articles: the mentions (rows of `events`) that share a date, source,
+# target and CAMEO code, counted like GDELT's NumMentions, NumSources (distinct outlets, else web
+# sites, else articles) and NumArticles. An actor without a code is keyed by its lower-cased text.
+_CONSOLIDATED_EVENTS_VIEW = """
+    CREATE OR REPLACE VIEW consolidated_events AS
+    WITH keyed AS (
+        SELECT e.event_id, e.article_id, e.sentence_index, e.date, e.cameo, e.cameo_root,
+               e.quad_class, e.goldstein, e.source_text, e.source_code, e.target_text, e.target_code,
+               coalesce(e.source_code, '~' || lower(e.source_text)) AS source_key,
+               coalesce(e.target_code, '~' || lower(e.target_text), '') AS target_key,
+               coalesce(a.outlet, nullif(regexp_extract(a.url, '^[A-Za-z]+://([^/?#]+)', 1), ''),
+                        e.article_id) AS information_source
+        FROM events e JOIN articles a ON a.id = e.article_id
+    )
+    SELECT
+        substr(md5(concat_ws('|', coalesce(CAST(date AS VARCHAR), ''), source_key, target_key, cameo)),
+               1, 16) AS event_key,
+        date, cameo,
+        first(cameo_root) AS cameo_root,
+        first(quad_class) AS quad_class,
+        first(goldstein) AS goldstein,
+        first(source_code ORDER BY article_id, sentence_index, event_id) AS source_code,
+        first(source_text ORDER BY article_id, sentence_index, event_id) AS source_text,
+        first(target_code ORDER BY article_id, sentence_index, event_id) AS target_code,
+        first(target_text ORDER BY article_id, sentence_index, event_id) AS target_text,
+        count(*) AS num_mentions,
+        count(DISTINCT information_source) AS num_sources,
+        count(DISTINCT article_id) AS num_articles,
+        list(event_id ORDER BY article_id, sentence_index, event_id) AS mention_ids
+    FROM keyed
+    GROUP BY date, source_key, target_key, cameo
+"""
+
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    2: (
+        # ingestion at scale: near-duplicate links, skipped inputs, MinHash fingerprints, consolidation
+        "ALTER TABLE articles ADD COLUMN IF NOT EXISTS duplicate_of VARCHAR",
+        "ALTER TABLE articles ADD COLUMN IF NOT EXISTS similarity DOUBLE",
+        "ALTER TABLE rejections ADD COLUMN IF NOT EXISTS kind VARCHAR DEFAULT 'rejected'",
+        "CREATE TABLE IF NOT EXISTS fingerprints "
+        "(article_id VARCHAR PRIMARY KEY, minhash UINTEGER[] NOT NULL)",
+        _CONSOLIDATED_EVENTS_VIEW,
+    ),
+    3: (
+        # interoperability: events imported from other data sets (GDELT) keep their origin and row
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS origin VARCHAR DEFAULT 'tocsin'",
+        """
+        CREATE TABLE IF NOT EXISTS imported_events (
+            event_id VARCHAR PRIMARY KEY,
+            origin VARCHAR NOT NULL,
+            external_id BIGINT,
+            fields VARCHAR[] NOT NULL,
+            source VARCHAR,
+            imported_at TIMESTAMP NOT NULL
+        )
+        """,
+    ),
+    4: (
+        # geolocation: each event's place resolved to the gazetteer (older rows keep NULLs)
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS location_admin1 VARCHAR",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS location_lat DOUBLE",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS location_lon DOUBLE",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS location_geonames_id BIGINT",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS location_precision VARCHAR",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS location_method VARCHAR",
+        "CREATE INDEX IF NOT EXISTS events_location_country ON events (location_country)",
+    ),
+}
+"""For each schema version after the first, the additive statements that bring the version before it
+up to it. A new database runs `_SCHEMA` and then every migration, so both paths give one schema."""
+
 _ARTICLE_COLUMNS = "id, title, date, url, outlet, origin, authors, language, text, ingested_at"
 _MENTION_COLUMNS = 'article_id, "start", "end", text, code, country, role, kind, rule, name'
 _QUOTE_COLUMNS = (
@@ -141,7 +225,9 @@ _EVENT_COLUMNS = (
     "target_text, target_code, target_country, target_role, "
     "cameo, cameo_root, quad_class, goldstein, plover_type, plover_mode, "
     "speaker_text, speaker_code, speaker_anonymous, speaker_kind, cue, via, quoted, "
-    "location_name, location_country, predicate, predicate_start, predicate_end, "
+    "location_name, location_country, location_admin1, location_lat, location_lon, "
+    "location_geonames_id, location_precision, location_method, "
+    "predicate, predicate_start, predicate_end, "
     "confidence, modality, date_basis, record"
 )
 
@@ -153,9 +239,6 @@ def _insert_sql(table: str, columns: str) -> str:
 
 
 _INSERT_ARTICLE = _insert_sql("articles", _ARTICLE_COLUMNS)
-_INSERT_MENTION = _insert_sql("mentions", _MENTION_COLUMNS)
-_INSERT_QUOTE = _insert_sql("quotes", _QUOTE_COLUMNS)
-_INSERT_EVENT = _insert_sql("events", _EVENT_COLUMNS)
 
 _ARTICLE_FIELDS = (
     "a.id, a.title, a.date, a.url, a.outlet, a.origin, a.authors, a.language, a.ingested_at, "
@@ -171,6 +254,21 @@ def _utc_now() -> datetime:
 def _iso_utc(value: datetime | None) -> str | None:
     """Return a stored naive-UTC timestamp as an ISO 8601 string with its offset."""
     return value.replace(tzinfo=UTC).isoformat() if value is not None else None
+
+
+_EVENT_ORDER = "date NULLS LAST, article_id, sentence_index, event_id"
+_STORED_EVENTS = "SELECT event_id FROM events WHERE event_id IN (SELECT unnest(?::VARCHAR[]))"
+_STORED_ARTICLES = "SELECT id FROM articles WHERE id IN (SELECT unnest(?::VARCHAR[]))"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedOriginal:
+    """The original row of an event imported from another data set, kept next to the event."""
+
+    event_id: str
+    external_id: int | None  # the data set's own id (GDELT's GlobalEventID)
+    fields: Sequence[str]  # the row's fields (GDELT: in the 2.0 export layout)
+    source: str = ""  # where the row was read: `FILE:LINE`
 
 
 def _iso_date(value: date | None) -> str | None:
@@ -192,6 +290,7 @@ class Store:
         """
         self.path = str(path)
         self.read_only = read_only
+        self._bulk_inserts: dict[tuple[str, str], str] = {}
         try:
             self._con: duckdb.DuckDBPyConnection | None = duckdb.connect(self.path, read_only=read_only)
         except duckdb.Error as exc:
@@ -253,6 +352,9 @@ class Store:
             con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
             for statement in _SCHEMA:
                 con.execute(statement)
+            for version in sorted(_MIGRATIONS):
+                for statement in _MIGRATIONS[version]:
+                    con.execute(statement)
             con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         LOGGER.debug("created tocsin schema version %d in %s", SCHEMA_VERSION, self.path)
 
@@ -268,9 +370,20 @@ class Store:
                 f"this version reads up to {SCHEMA_VERSION} — upgrade tocsin to open it"
             )
         if version < SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path}: schema version {version} is older than {SCHEMA_VERSION} and cannot be migrated"
-            )
+            self._migrate(version)
+
+    def _migrate(self, version: int) -> None:
+        """Bring a database written by an older tocsin up to `SCHEMA_VERSION`, in one transaction."""
+        if self.read_only:
+            LOGGER.info("%s: schema version %d read as is (open it writable to migrate)", self.path, version)
+            return
+        with self._transaction(f"migrate the schema from version {version} to {SCHEMA_VERSION}"):
+            con = self._connection()
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in _MIGRATIONS.get(target, ()):
+                    con.execute(statement)
+            con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+        LOGGER.info("migrated %s from schema version %d to %d", self.path, version, SCHEMA_VERSION)
 
     # -- plumbing --------------------------------------------------------------------------------
 
@@ -334,30 +447,252 @@ class Store:
             self._insert_events(con, coded.events)
         return True
 
-    def add_rejection(self, rejection: Rejection) -> None:
-        """Record an input that could not be read as an article, with the time it was recorded."""
+    def add_rejection(self, rejection: Rejection, *, kind: str = "rejected") -> bool:
+        """Record an input that could not be read as an article (`kind` "rejected") or that was read
+        and deliberately not coded (`kind` "skipped", e.g. not English), with the time recorded.
+
+        The same origin, reason and kind are recorded once, so re-running an ingest adds nothing;
+        returns False when it was already recorded.
+        """
         with self._transaction(f"record the rejection of {rejection.origin}"):
-            self._connection().execute(
-                "INSERT INTO rejections (origin, reason, recorded_at) VALUES (?, ?, ?)",
-                [rejection.origin, rejection.reason, _utc_now()],
+            con = self._connection()
+            if con.execute(
+                "SELECT 1 FROM rejections WHERE origin = ? AND reason = ? AND kind = ?",
+                [rejection.origin, rejection.reason, kind],
+            ).fetchone():
+                return False
+            con.execute(
+                "INSERT INTO rejections (origin, reason, recorded_at, kind) VALUES (?, ?, ?, ?)",
+                [rejection.origin, rejection.reason, _utc_now(), kind],
             )
+        return True
+
+    def add_duplicate(self, article: Article, duplicate_of: str, similarity: float) -> bool:
+        """Store a near-duplicate of a stored article (a syndicated or lightly edited copy) linked to
+        it, without mentions, quotes or events, so its events are not counted twice.
+
+        Returns False, changing nothing, when the article id is already stored.
+        """
+        with self._transaction(f"store duplicate article {article.id}"):
+            con = self._connection()
+            if con.execute("SELECT 1 FROM articles WHERE id = ?", [article.id]).fetchone():
+                return False
+            self._insert_article(con, article)
+            con.execute(
+                "UPDATE articles SET duplicate_of = ?, similarity = ? WHERE id = ?",
+                [duplicate_of, similarity, article.id],
+            )
+        return True
+
+    def add_batch(
+        self,
+        coded: Sequence[CodedArticle] = (),
+        *,
+        duplicates: Sequence[tuple[Article, str, float]] = (),
+        fingerprints: Sequence[tuple[str, Sequence[int]]] = (),
+        rejections: Sequence[tuple[Rejection, str]] = (),
+    ) -> int:
+        """Store many coded articles, near-duplicates `(article, duplicate_of, similarity)`, MinHash
+        fingerprints `(article id, signature)` and rejections `(rejection, kind)` in one transaction:
+        all of it or, on any error or interruption, none of it.
+
+        Articles already stored are left as they are, fingerprints already stored are kept and
+        rejections already recorded are not repeated, so a batch can be written again after a crash.
+        Returns how many coded and duplicate articles were added.
+        """
+        for item in coded:
+            _check_belongs(item)
+        with self._transaction(f"store a batch of {len(coded) + len(duplicates)} articles"):
+            con = self._connection()
+            wanted = [item.article.id for item in coded] + [article.id for article, _, _ in duplicates]
+            stored = self._stored_ids(con, wanted)
+            now = _utc_now()
+            fresh = [item for item in coded if item.article.id not in stored]
+            fresh_ids = {item.article.id for item in fresh}
+            if len(fresh_ids) != len(fresh):
+                raise StoreError(f"{self.path}: a batch holds the same article twice")
+            self._insert_many(
+                con, "articles", _ARTICLE_COLUMNS, [_article_row(i.article, now) for i in fresh]
+            )
+            self._insert_many(
+                con,
+                "articles",
+                _ARTICLE_COLUMNS + ", duplicate_of, similarity",
+                [
+                    [*_article_row(article, now), original, similarity]
+                    for article, original, similarity in duplicates
+                    if article.id not in stored and article.id not in fresh_ids
+                ],
+            )
+            self._insert_many(
+                con,
+                "mentions",
+                _MENTION_COLUMNS,
+                [_mention_row(item.article.id, mention) for item in fresh for mention in item.mentions],
+            )
+            self._insert_many(
+                con, "quotes", _QUOTE_COLUMNS, [_quote_row(quote) for item in fresh for quote in item.quotes]
+            )
+            self._insert_many(
+                con, "events", _EVENT_COLUMNS, [_event_row(event) for item in fresh for event in item.events]
+            )
+            known = self._fingerprinted_ids(con, [article_id for article_id, _ in fingerprints])
+            self._insert_many(
+                con,
+                "fingerprints",
+                "article_id, minhash",
+                [[article_id, list(sig)] for article_id, sig in fingerprints if article_id not in known],
+            )
+            for rejection, kind in rejections:
+                con.execute(
+                    "INSERT INTO rejections (origin, reason, recorded_at, kind) SELECT ?, ?, ?, ? WHERE NOT "
+                    "EXISTS (SELECT 1 FROM rejections WHERE origin = ? AND reason = ? AND kind = ?)",
+                    [rejection.origin, rejection.reason, now, kind, rejection.origin, rejection.reason, kind],
+                )
+        return len(fresh) + sum(
+            1 for article, _, _ in duplicates if article.id not in stored and article.id not in fresh_ids
+        )
+
+    def _stored_ids(self, con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> set[str]:
+        """Return which of `ids` are already stored articles."""
+        if not ids:
+            return set()
+        rows = con.execute("SELECT id FROM articles WHERE list_contains(?, id)", [list(ids)]).fetchall()
+        return {row[0] for row in rows}
+
+    def _fingerprinted_ids(self, con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> set[str]:
+        """Return which of `ids` already have a stored fingerprint."""
+        if not ids:
+            return set()
+        rows = con.execute(
+            "SELECT article_id FROM fingerprints WHERE list_contains(?, article_id)", [list(ids)]
+        ).fetchall()
+        return {row[0] for row in rows}
+
+    def fingerprints(self) -> Iterator[tuple[str, list[int]]]:
+        """Yield (article id, MinHash signature) for every stored original (not duplicate) article."""
+        con = self._connection()
+        try:
+            cursor = con.cursor().execute(
+                "SELECT f.article_id, f.minhash FROM fingerprints f "
+                "JOIN articles a ON a.id = f.article_id WHERE a.duplicate_of IS NULL ORDER BY f.article_id"
+            )
+            while batch := cursor.fetchmany(10_000):
+                for article_id, signature in batch:
+                    yield article_id, list(signature)
+        except duckdb.Error as exc:
+            raise StoreError(f"{self.path}: cannot read fingerprints: {exc}") from exc
+
+    def unfingerprinted(self) -> Iterator[tuple[str, str]]:
+        """Yield (id, text) of stored original articles that have no fingerprint yet (stored by an
+        older tocsin, or by a run stopped between an article and its fingerprint)."""
+        con = self._connection()
+        try:
+            cursor = con.cursor().execute(
+                "SELECT a.id, a.text FROM articles a LEFT JOIN fingerprints f ON f.article_id = a.id "
+                "WHERE f.article_id IS NULL AND a.duplicate_of IS NULL ORDER BY a.id"
+            )
+            while batch := cursor.fetchmany(1_000):
+                yield from batch
+        except duckdb.Error as exc:
+            raise StoreError(f"{self.path}: cannot read articles: {exc}") from exc
+
+    def add_imported(
+        self,
+        articles: Sequence[Article],
+        events: Sequence[Event],
+        *,
+        origin: str,
+        originals: Sequence[ImportedOriginal] = (),
+        rejections: Sequence[Rejection] = (),
+    ) -> int:
+        """Store events read from another event data set (GDELT …) in one transaction.
+
+        `articles` are the (synthetic) articles the events point to; one already stored is kept.
+        An event whose id is already stored, or repeated in `events`, is skipped. Each new event is
+        marked with `origin` (the `origin` column, and an `origin` field in its JSON record), and
+        its original row from `originals` is kept in `imported_events` so exports can write it back.
+        `rejections` (rows that could not be read; one already recorded is not repeated) are
+        recorded in the same transaction. Returns how many events were added.
+        """
+        with self._transaction(f"import {len(events)} {origin} events"):
+            con = self._connection()
+            ids = [event.event_id for event in events]
+            seen = {row[0] for row in con.execute(_STORED_EVENTS, [ids]).fetchall()}
+            new: list[Event] = []
+            for event in events:
+                if event.event_id not in seen:
+                    seen.add(event.event_id)
+                    new.append(event)
+            needed = {event.article_id for event in new}
+            stored = {row[0] for row in con.execute(_STORED_ARTICLES, [sorted(needed)]).fetchall()}
+            missing = needed - stored - {article.id for article in articles}
+            if missing:
+                raise StoreError(f"cannot import events: article {min(missing)} is neither stored nor given")
+            now = _utc_now()
+            self._insert_many(
+                con,
+                "articles",
+                _ARTICLE_COLUMNS,
+                [_article_row(a, now) for a in articles if a.id in needed and a.id not in stored],
+            )
+            rows = []
+            for event in new:
+                row = _event_row(event)
+                record = event.to_dict()
+                record["origin"] = origin
+                row[-1] = json.dumps(record, ensure_ascii=False, allow_nan=False)
+                rows.append([*row, origin])
+            self._insert_many(con, "events", _EVENT_COLUMNS + ", origin", rows)
+            added = {event.event_id for event in new}
+            self._insert_many(
+                con,
+                "imported_events",
+                "event_id, origin, external_id, fields, source, imported_at",
+                [
+                    [o.event_id, origin, o.external_id, list(o.fields), o.source, now]
+                    for o in originals
+                    if o.event_id in added
+                ],
+            )
+            known = {
+                (row[0], row[1])
+                for row in con.execute(
+                    "SELECT origin, reason FROM rejections WHERE list_contains(?, origin)",
+                    [[r.origin for r in rejections]],
+                ).fetchall()
+            }
+            self._insert_many(
+                con,
+                "rejections",
+                "origin, reason, recorded_at, kind",
+                [
+                    [r.origin, r.reason, now, "rejected"]
+                    for r in rejections
+                    if (r.origin, r.reason) not in known
+                ],
+            )
+        return len(new)
+
+    def _insert_many(
+        self, con: duckdb.DuckDBPyConnection, table: str, columns: str, rows: Sequence[Sequence[Any]]
+    ) -> None:
+        """Insert rows in one statement: they travel as one JSON array that DuckDB unpacks to the
+        table's column types, many times faster than `executemany` with one statement per row."""
+        if not rows:
+            return
+        sql = self._bulk_inserts.get((table, columns))
+        if sql is None:
+            sql = self._bulk_inserts[(table, columns)] = _bulk_insert_sql(con, table, columns)
+        payload = json.dumps(
+            [{f"c{i}": _json_value(value) for i, value in enumerate(row)} for row in rows],
+            ensure_ascii=False,
+            allow_nan=False,
+        )
+        con.execute(sql, [payload])
 
     def _insert_article(self, con: duckdb.DuckDBPyConnection, article: Article) -> None:
-        con.execute(
-            _INSERT_ARTICLE,
-            [
-                article.id,
-                article.title,
-                article.date,
-                article.url,
-                article.outlet,
-                article.origin,
-                list(article.authors),
-                article.language,
-                article.text,
-                _utc_now(),
-            ],
-        )
+        con.execute(_INSERT_ARTICLE, _article_row(article, _utc_now()))
 
     def _insert_mentions(self, con: duckdb.DuckDBPyConnection, coded: CodedArticle) -> None:
         article_id = coded.article.id
@@ -365,8 +700,7 @@ class Store:
             [article_id, m.start, m.end, m.text, m.code, m.country, m.role, m.kind, m.rule, m.name]
             for m in coded.mentions
         ]
-        if rows:
-            con.executemany(_INSERT_MENTION, rows)
+        self._insert_many(con, "mentions", _MENTION_COLUMNS, rows)
 
     def _insert_quotes(self, con: duckdb.DuckDBPyConnection, quotes: Sequence[Quote]) -> None:
         rows = [
@@ -383,13 +717,11 @@ class Store:
             ]
             for q in quotes
         ]
-        if rows:
-            con.executemany(_INSERT_QUOTE, rows)
+        self._insert_many(con, "quotes", _QUOTE_COLUMNS, rows)
 
     def _insert_events(self, con: duckdb.DuckDBPyConnection, events: Sequence[Event]) -> None:
         rows = [_event_row(event) for event in events]
-        if rows:
-            con.executemany(_INSERT_EVENT, rows)
+        self._insert_many(con, "events", _EVENT_COLUMNS, rows)
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -400,35 +732,123 @@ class Store:
         since: date | None = None,
         until: date | None = None,
         limit: int | None = None,
+        country: str | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
     ) -> list[dict[str, Any]]:
         """Return stored events in the `Event.to_dict()` form, by date, article, sentence and id.
 
         `actor` keeps events whose source or target code starts with it, ignoring case, so `IRN`
         matches `IRNGOV` and `IRNMIL`. `since` and `until` are inclusive and drop undated events.
+        `country` keeps events located in that country (ISO-3, any case); `bbox` (min_lon,
+        min_lat, max_lon, max_lat, inclusive; min_lon > max_lon crosses the antimeridian) keeps
+        events whose location has coordinates inside it.
         """
-        clauses: list[str] = []
-        params: list[Any] = []
-        if actor is not None:
-            clauses.append(
-                "(starts_with(upper(source_code), upper(?)) OR starts_with(upper(target_code), upper(?)))"
-            )
-            params += [actor, actor]
-        if since is not None:
-            clauses.append("date >= ?")
-            params.append(since)
-        if until is not None:
-            clauses.append("date <= ?")
-            params.append(until)
-        sql = "SELECT record FROM events"
-        if clauses:
-            sql += " WHERE " + " AND ".join(clauses)
-        sql += " ORDER BY date NULLS LAST, article_id, sentence_index, event_id"
-        if limit is not None:
-            if limit < 0:
-                raise ValueError(f"limit must be zero or more, not {limit}")
-            sql += " LIMIT ?"
-            params.append(limit)
+        sql, params = _event_query(
+            "record", actor=actor, since=since, until=until, limit=limit, country=country, bbox=bbox
+        )
         return [json.loads(row[0]) for row in self._query(sql, params)]
+
+    def events_frame(
+        self,
+        *,
+        actor: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int | None = None,
+    ) -> pandas.DataFrame:
+        """Return stored events as a pandas DataFrame: one row per event, every flat column of the
+        events table (all but the JSON `record`), filtered and ordered as `events()`. For notebooks."""
+        sql, params = _event_query("* EXCLUDE (record)", actor=actor, since=since, until=until, limit=limit)
+        return self._frame(sql, params)
+
+    def quotes_frame(self, article_id: str | None = None) -> pandas.DataFrame:
+        """Return stored quotes as a pandas DataFrame (the quotes table's columns), as `quotes()`."""
+        sql = "SELECT * FROM quotes"
+        params: list[Any] = []
+        if article_id is not None:
+            sql += " WHERE article_id = ?"
+            params.append(article_id)
+        sql += ' ORDER BY article_id, sentence_index, "start", "end"'
+        return self._frame(sql, params)
+
+    def _frame(self, sql: str, params: Sequence[Any]) -> pandas.DataFrame:
+        try:
+            return self._connection().execute(sql, list(params)).df()
+        except duckdb.Error as exc:
+            raise StoreError(f"{self.path}: query failed: {exc}") from exc
+
+    def event_rows(
+        self,
+        *,
+        actor: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        batch_size: int = 2048,
+    ) -> Iterator[dict[str, Any]]:
+        """Yield matching events one by one, in `events()` order, streaming from the database.
+
+        Each is a dict of every column of the events table (`record` parsed from JSON), its
+        article's `article_url`, `article_outlet`, `article_title`, `article_language`, `article_date`,
+        `article_ingested_at` and `article_lead_end` (where the first paragraph of the text ends),
+        `external_id` and `external_fields` for an event imported from another data set (else
+        None), and `num_mentions`, `num_sources`, `num_articles` of the consolidated event it
+        belongs to (None in a database without consolidation). Exports are built on this.
+        """
+        where, params = _event_filter(actor, since, until, prefix="e.")
+        imported = self._has_relation("imported_events")
+        consolidated = self._has_relation("consolidated_events")
+        sql = (
+            "SELECT e.*, a.url AS article_url, a.outlet AS article_outlet, a.title AS article_title, "
+            "a.language AS article_language, a.date AS article_date, a.ingested_at AS article_ingested_at, "
+            "coalesce(nullif(strpos(a.text, chr(10) || chr(10)), 0) - 1, length(a.text)) "
+            "AS article_lead_end, "
+            + (
+                "i.external_id, i.fields AS external_fields, "
+                if imported
+                else "NULL AS external_id, NULL AS external_fields, "
+            )
+            + (
+                "c.num_mentions, c.num_sources, c.num_articles "
+                if consolidated
+                else "NULL AS num_mentions, NULL AS num_sources, NULL AS num_articles "
+            )
+            + "FROM events e LEFT JOIN articles a ON a.id = e.article_id "
+            + ("LEFT JOIN imported_events i ON i.event_id = e.event_id " if imported else "")
+            + (
+                "LEFT JOIN (SELECT unnest(mention_ids) AS event_id, num_mentions, num_sources, num_articles "
+                "FROM consolidated_events) c ON c.event_id = e.event_id "
+                if consolidated
+                else ""
+            )
+            + where
+            + " ORDER BY e.date NULLS LAST, e.article_id, e.sentence_index, e.event_id"
+        )
+        try:
+            cursor = self._connection().cursor()
+        except duckdb.Error as exc:
+            raise StoreError(f"{self.path}: cannot read events: {exc}") from exc
+        try:
+            cursor.execute(sql, params)
+            names = [column[0] for column in cursor.description or ()]
+            while batch := cursor.fetchmany(batch_size):
+                for values in batch:
+                    row = dict(zip(names, values, strict=True))
+                    row["record"] = json.loads(row["record"])
+                    yield row
+        except duckdb.Error as exc:
+            raise StoreError(f"{self.path}: cannot read events: {exc}") from exc
+        finally:
+            cursor.close()
+
+    def _has_relation(self, name: str) -> bool:
+        """Tell whether a table or view exists (a read-only database may predate it)."""
+        return bool(
+            self._query(
+                "SELECT 1 FROM information_schema.tables "
+                "WHERE table_name = ? AND table_schema = current_schema()",
+                [name],
+            )
+        )
 
     def quotes(self, article_id: str | None = None) -> list[dict[str, Any]]:
         """Return stored quotes in the `Quote.to_dict()` form, optionally of one article only."""
@@ -462,6 +882,29 @@ class Store:
             for origin, reason, recorded_at in rows
         ]
 
+    def consolidated_events(self, *, min_articles: int = 1, limit: int | None = None) -> list[dict[str, Any]]:
+        """Return events consolidated across articles (one per date, source, target and CAMEO code)
+        with GDELT-style `num_mentions`, `num_sources` and `num_articles`, and the `mention_ids` of
+        the stored events (each with its own evidence and attribution), most reported first."""
+        names = (
+            *("event_key", "date", "cameo", "cameo_root", "quad_class", "goldstein", "source_code"),
+            *("source_text", "target_code", "target_text", "num_mentions", "num_sources", "num_articles"),
+            "mention_ids",
+        )
+        sql = (
+            f"SELECT {', '.join(names)} FROM consolidated_events WHERE num_articles >= ? "
+            "ORDER BY num_articles DESC, num_mentions DESC, date NULLS LAST, event_key"
+        )
+        params: list[Any] = [min_articles]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        records = [dict(zip(names, row, strict=True)) for row in self._query(sql, params)]
+        for record in records:
+            record["date"] = _iso_date(record["date"])
+            record["mention_ids"] = list(record["mention_ids"])
+        return records
+
     def counts(self) -> dict[str, int]:
         """Return how many articles, events, quotes, mentions and rejections are stored."""
         row = self._query(
@@ -471,6 +914,154 @@ class Store:
         )[0]
         names = ("articles", "events", "quotes", "mentions", "rejections")
         return {name: int(value) for name, value in zip(names, row, strict=True)}
+
+
+def _event_filter(
+    actor: str | None,
+    since: date | None,
+    until: date | None,
+    *,
+    prefix: str = "",
+    country: str | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+) -> tuple[str, list[Any]]:
+    """Return the WHERE clause (or "") and parameters of an actor and date filter on events.
+
+    `actor` keeps events whose source or target code starts with it, ignoring case; `since` and
+    `until` are inclusive and drop undated events. `prefix` qualifies the columns ("e.").
+    """
+    clauses: list[str] = []
+    params: list[Any] = []
+    if actor is not None:
+        clauses.append(
+            f"(starts_with(upper({prefix}source_code), upper(?)) "
+            f"OR starts_with(upper({prefix}target_code), upper(?)))"
+        )
+        params += [actor, actor]
+    if since is not None:
+        clauses.append(f"{prefix}date >= ?")
+        params.append(since)
+    if until is not None:
+        clauses.append(f"{prefix}date <= ?")
+        params.append(until)
+    if country is not None:
+        clauses.append(f"{prefix}location_country = upper(?)")
+        params.append(country)
+    if bbox is not None:
+        min_lon, min_lat, max_lon, max_lat = _checked_bbox(bbox)
+        clauses.append(f"{prefix}location_lat BETWEEN ? AND ?")
+        params += [min_lat, max_lat]
+        joint = "AND" if min_lon <= max_lon else "OR"
+        clauses.append(f"({prefix}location_lon >= ? {joint} {prefix}location_lon <= ?)")
+        params += [min_lon, max_lon]
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _checked_bbox(bbox: Sequence[float]) -> tuple[float, float, float, float]:
+    """Return a bounding box (min_lon, min_lat, max_lon, max_lat) or raise ValueError saying why not."""
+    if len(bbox) != 4:
+        raise ValueError(f"a bounding box is min_lon, min_lat, max_lon, max_lat, not {list(bbox)}")
+    min_lon, min_lat, max_lon, max_lat = (float(value) for value in bbox)
+    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
+        raise ValueError(f"bounding box longitudes must lie in -180..180, not {min_lon}, {max_lon}")
+    if not (-90 <= min_lat <= max_lat <= 90):
+        raise ValueError(f"bounding box latitudes must lie in -90..90, min first, not {min_lat}, {max_lat}")
+    return min_lon, min_lat, max_lon, max_lat
+
+
+def _event_query(
+    columns: str,
+    *,
+    actor: str | None,
+    since: date | None,
+    until: date | None,
+    limit: int | None,
+    country: str | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+) -> tuple[str, list[Any]]:
+    """Return a SELECT of `columns` (a fixed string of this module) from the filtered, ordered events."""
+    where, params = _event_filter(actor, since, until, country=country, bbox=bbox)
+    sql = f"SELECT {columns} FROM events{where} ORDER BY {_EVENT_ORDER}"
+    if limit is not None:
+        if limit < 0:
+            raise ValueError(f"limit must be zero or more, not {limit}")
+        sql += " LIMIT ?"
+        params.append(limit)
+    return sql, params
+
+
+def _json_structure_type(data_type: str) -> Any:
+    """Return the `from_json` structure for a column type: `["VARCHAR"]` for `VARCHAR[]`; JSON
+    columns arrive as their text."""
+    if data_type.endswith("[]"):
+        return [_json_structure_type(data_type[:-2])]
+    return "VARCHAR" if data_type == "JSON" else data_type
+
+
+def _bulk_insert_sql(con: duckdb.DuckDBPyConnection, table: str, columns: str) -> str:
+    """Return an INSERT of a JSON array of row objects (`c0`, `c1` … in column order) into `table`.
+
+    Table and column names are fixed strings of this module; the types come from the catalogue.
+    """
+    types = dict(
+        con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name = ? AND table_schema = current_schema()",
+            [table],
+        ).fetchall()
+    )
+    names = [name.strip().strip('"') for name in columns.split(",")]
+    structure = json.dumps([{f"c{i}": _json_structure_type(types[name]) for i, name in enumerate(names)}])
+    picked = ", ".join(f"r.c{i}" for i in range(len(names)))
+    return (
+        f"INSERT INTO {table} ({columns}) SELECT {picked} "
+        f"FROM (SELECT unnest(from_json(?::JSON, '{structure}')) AS r)"
+    )
+
+
+def _json_value(value: Any) -> Any:
+    """Return a column value as JSON can carry it: dates as ISO strings, tuples as lists."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _article_row(article: Article, ingested_at: datetime) -> list[Any]:
+    """Return the articles-table row for an article (columns as in `_ARTICLE_COLUMNS`)."""
+    return [
+        article.id,
+        article.title,
+        article.date,
+        article.url,
+        article.outlet,
+        article.origin,
+        list(article.authors),
+        article.language,
+        article.text,
+        ingested_at,
+    ]
+
+
+def _mention_row(article_id: str, m: ActorMention) -> list[Any]:
+    """Return the mentions-table row for an actor mention (columns as in `_MENTION_COLUMNS`)."""
+    return [article_id, m.start, m.end, m.text, m.code, m.country, m.role, m.kind, m.rule, m.name]
+
+
+def _quote_row(q: Quote) -> list[Any]:
+    """Return the quotes-table row for a quote (columns as in `_QUOTE_COLUMNS`)."""
+    return [
+        q.article_id,
+        q.sentence_index,
+        q.start,
+        q.end,
+        q.text,
+        q.direct,
+        *_speaker_columns(q.speaker),
+        q.cue,
+        list(q.via),
+    ]
 
 
 def _check_belongs(coded: CodedArticle) -> None:
@@ -526,6 +1117,12 @@ def _event_row(event: Event) -> list[Any]:
         attribution.quoted,
         location.name if location else None,
         location.country if location else None,
+        *(
+            (location.admin1, location.lat, location.lon, location.geonames_id)
+            if location
+            else (None,) * 4
+        ),
+        *((location.precision, location.method) if location else (None, None)),
         event.predicate,
         *event.predicate_span,
         event.confidence,

@@ -175,15 +175,35 @@ class Quote:
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """Where an event happened, as far as the text says."""
+    """Where an event happened, as far as the text says, resolved to a gazetteer place.
+
+    `country` is ISO 3166 alpha-3; `admin1` the first-level region's name; `lat`/`lon` in degrees
+    (WGS 84); `geonames_id` the GeoNames id of the place (None where the gazetteer has none);
+    `precision` is country, admin1, city or site (a facility placed at its city), None when the
+    name could not be resolved; `method` says how the place was chosen, or why it is unresolved.
+    """
 
     name: str
     country: str | None = None
     method: str = ""
+    admin1: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    geonames_id: int | None = None
+    precision: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the location as a JSON-ready dict."""
-        return {"name": self.name, "country": self.country, "method": self.method}
+        return {
+            "name": self.name,
+            "country": self.country,
+            "admin1": self.admin1,
+            "lat": self.lat,
+            "lon": self.lon,
+            "geonames_id": self.geonames_id,
+            "precision": self.precision,
+            "method": self.method,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 from htmldate import find_date
+from lxml import etree
 from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
@@ -103,3 +105,33 @@ def read_html_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> A
     if reason:
         raise InputError(origin, reason)
     return article_from_html(data, origin=origin)
+
+
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "li", "blockquote", "section", "article", "tr", "pre", "figure", "ul", "ol", "table"}
+    | {f"h{level}" for level in range(1, 7)}
+)
+
+
+def html_fragment_text(fragment: str) -> str:
+    """Return the text of an HTML fragment (a feed entry's content), one paragraph per block.
+
+    Scripts and styles are dropped; `<br>` becomes a line break. Text that is not HTML comes back
+    as it is.
+    """
+    if "<" not in fragment:
+        return fragment
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return fragment
+    for element in list(root.iter("script", "style")):
+        element.drop_tree()
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag == "br":
+            element.tail = "\n" + (element.tail or "")
+        elif element.tag in _BLOCK_TAGS:
+            element.tail = "\n\n" + (element.tail or "")
+    return str(root.text_content())

@@ -1,4 +1,4 @@
-"""Articles as records: one JSON object a line in `.jsonl`/`.ndjson` files (plain or gzipped).
+"""Articles as records: JSON objects a line in `.jsonl`/`.ndjson`, rows of `.csv`/`.tsv` files.
 
 A record needs a `text`; `title`, `date`, `url`, `outlet`, `id`, `authors` (a list, or one string
 with names separated by `;`) and `language` are optional. The record's `id`, when given, is kept in
@@ -13,6 +13,7 @@ line number, and the lines around it are still read; the size limit applies to e
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import logging
@@ -209,3 +210,101 @@ def read_jsonl_file(
         return
     if records == 0:
         yield Rejection(source, "no JSON records")
+
+
+def _header_names(row: list[str]) -> list[str]:
+    return [name.strip() for name in row]
+
+
+def read_csv_file(
+    path: str | Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    columns: Mapping[str, str] | None = None,
+    delimiter: str | None = None,
+) -> Iterator[Article | Rejection]:
+    """Yield an `Article` for each good row of a CSV (or TSV) file with a header row, and a
+    `Rejection` naming the line for each bad one.
+
+    `columns` maps article fields to column names, e.g. `{"text": "body", "date": "published"}`;
+    unmapped fields are read from the column of the same name when there is one. The delimiter is
+    a tab for `.tsv` files and a comma otherwise, unless given. The file is streamed; a quoted field
+    may span lines, and the size limit applies to each line.
+    """
+    keys = _check_columns(columns)
+    path = Path(path)
+    source = str(path)
+    name = path.name.lower().removesuffix(".gz")
+    delimiter = delimiter or ("\t" if name.endswith(".tsv") else ",")
+    csv.field_size_limit(max(csv.field_size_limit(), max_bytes))
+    bad_lines: dict[int, str] = {}
+    last_line = 0
+    records = 0
+
+    def decoded_lines(stream: io.BufferedIOBase) -> Iterator[str]:
+        for number, raw in _numbered_lines(stream, max_bytes):
+            if raw is None:
+                bad_lines[number] = f"longer than the {format_size(max_bytes)} limit"
+                yield "\n"
+                continue
+            text = decode_line(raw, first=number == 1)
+            if text is None:
+                bad_lines[number] = "not UTF-8 text"
+                yield "\n"
+                continue
+            yield text
+
+    try:
+        with open_binary(path, None) as stream:
+            sample = stream.read(SNIFF_BYTES)
+            reason = binary_reason(sample) or (None if sample else "empty file")
+            if reason:
+                yield Rejection(source, reason)
+                return
+            stream.seek(0)
+            reader = csv.reader(decoded_lines(stream), delimiter=delimiter, strict=False)
+            header: list[str] | None = None
+            while True:
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as error:
+                    yield Rejection(source, f"line {reader.line_num}: malformed CSV ({error})")
+                    last_line = reader.line_num
+                    continue
+                first, last_line = last_line + 1, reader.line_num
+                broken = [number for number in range(first, last_line + 1) if number in bad_lines]
+                if broken:
+                    yield Rejection(source, f"line {broken[0]}: {bad_lines[broken[0]]}")
+                    for number in broken:
+                        del bad_lines[number]
+                    continue
+                if not any(cell.strip() for cell in row):
+                    continue
+                if header is None:
+                    header = _header_names(row)
+                    if keys["text"] not in header:
+                        shown = ", ".join(header[:12])
+                        yield Rejection(source, f"no {keys['text']!r} column (the header has {shown})")
+                        return
+                    continue
+                records += 1
+                record = dict(zip(header, row, strict=False))
+                try:
+                    yield record_to_article(record, source=source, line=first, columns=columns)
+                except InputError as error:
+                    yield Rejection(error.origin, error.reason)
+    except InputError as error:
+        yield Rejection(error.origin, error.reason)
+        return
+    except GZIP_ERRORS as error:
+        yield Rejection(source, f"{describe_gzip_error(error)} (after line {last_line})")
+        return
+    except OSError as error:
+        yield Rejection(source, describe_os_error(error))
+        return
+    if header is None:
+        yield Rejection(source, "no header row")
+    elif records == 0:
+        yield Rejection(source, "no rows after the header")

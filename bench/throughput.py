@@ -1,0 +1,189 @@
+"""Ingestion throughput and memory, each target printed as a ratio measured in the same run.
+
+    .venv/bin/python bench/throughput.py [--data ../shared/data] [--dask-articles 400]
+        [--memory-articles 10000] [--skip single|warc|dask|memory]
+
+1. Single process: tocsin's whole ingest (read the Wikinews CSV, identify language, fingerprint,
+   parse, code, store in DuckDB) against a bare spaCy `nlp.pipe` over the same texts with the same
+   model; target >= 0.85.
+2. Dask: `--dask-workers 2` against 1 on a LocalCluster, >= 400 articles; target >= 1.7x. The
+   clusters are started (and the model loaded in each worker) before the clock starts.
+3. Peak memory (this process and its children) while ingesting 10,000 articles; target < 1.5 GB.
+4. Articles/s and events/s on the Wikinews CSV and the WARC file.
+
+The larger article sets are synthesised from the 171 Wikinews articles: article i of round k is the
+first half of one Wikinews article joined to the second half of another, so the texts differ enough
+that near-duplicate detection (which stays on) does not link them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import json
+import logging
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+
+from tocsin.ingest import read_csv_file
+from tocsin.ingest.run import IngestReport, IngestSettings, ingest
+from tocsin.parse import load_model
+from tocsin.scale import start_client
+from tocsin.store import Store
+from tocsin.types import Article
+
+LOGGER = logging.getLogger(__name__)
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = REPO.parent / "shared" / "data"
+
+
+class PeakMemory:
+    """Samples the resident memory of this process and its children; `peak` is the largest sum."""
+
+    def __init__(self, interval: float = 0.1) -> None:
+        self.interval = interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> int:
+        me = psutil.Process()
+        total = me.memory_info().rss
+        for child in me.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                total += child.memory_info().rss
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._sample())
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._sample())
+
+
+def wikinews_rows(data: Path) -> list[dict[str, str]]:
+    with (data / "wikinews" / "wikinews_2019.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def synthetic_records(rows: list[dict[str, str]], count: int) -> Iterator[dict[str, str]]:
+    """`count` distinct articles made of halves of two Wikinews articles (see the module doc)."""
+    n = len(rows)
+    for number in range(count):
+        first, rest = rows[number % n], rows[(number * 7 + number // n + 1) % n]
+        a, b = first["text"].split("\n"), rest["text"].split("\n")
+        text = "\n".join(a[: max(1, len(a) // 2)] + b[len(b) // 2 :])
+        yield {"text": f"{text}\n(Compiled report {number}.)", "title": first["title"], "date": first["date"]}
+
+
+def write_jsonl(path: Path, records: Iterator[dict[str, str]]) -> Path:
+    with path.open("w", encoding="utf-8") as out:
+        for record in records:
+            out.write(json.dumps(record) + "\n")
+    return path
+
+
+def run_ingest(sources: list[Path], db: Path, settings: IngestSettings | None = None) -> IngestReport:
+    with Store(db) as store:
+        return ingest(sources, store, settings)
+
+
+def single_process(data: Path, work: Path) -> None:
+    csv_path = data / "wikinews" / "wikinews_2019.csv"
+    articles = [item for item in read_csv_file(csv_path) if isinstance(item, Article)]
+    texts = [article.text for article in articles]
+    nlp = load_model()
+    list(nlp.pipe(texts[:8]))  # warm up
+    started = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=16):
+        pass
+    bare = len(texts) / (time.perf_counter() - started)
+    report = run_ingest([csv_path], work / "wikinews.duckdb")
+    ours = report.added / report.seconds
+    print(f"[1] single process, Wikinews CSV ({len(texts)} articles, same model, same run)")
+    print(f"    bare spaCy nlp.pipe       {bare:8.2f} articles/s")
+    print(f"    tocsin ingest (whole)     {ours:8.2f} articles/s   ratio {ours / bare:.2f}  (target >= 0.85)")
+    print(
+        f"[4] Wikinews CSV: {report.articles_per_second:.2f} articles/s, "
+        f"{report.events_per_second:.2f} events/s"
+    )
+
+
+def warc(data: Path, work: Path) -> None:
+    report = run_ingest([data / "warc" / "fundus_news_pages_reconstructed.warc.gz"], work / "warc.duckdb")
+    print(
+        f"[4] WARC ({report.added} coded, {report.skipped} not English, {report.rejected} rejected): "
+        f"{report.articles_per_second:.2f} articles/s handled, {report.added / report.seconds:.2f} coded "
+        f"articles/s, {report.events_per_second:.2f} events/s"
+    )
+
+
+def dask_scaling(rows: list[dict[str, str]], work: Path, count: int) -> None:
+    source = write_jsonl(work / "dask.jsonl", synthetic_records(rows, count))
+    rates: dict[int, float] = {}
+    for workers in (1, 2):
+        client, cluster = start_client(workers=workers)
+        try:
+            client.run(load_model)  # the model is loaded before the clock starts
+            settings = IngestSettings(dask_client=client)
+            report = run_ingest([source], work / f"dask{workers}.duckdb", settings)
+            rates[workers] = report.added / report.seconds
+            print(f"    --dask-workers {workers}: {rates[workers]:.2f} articles/s ({report.added} articles)")
+        finally:
+            client.close()
+            cluster.close()
+    ratio = rates[2] / rates[1]
+    print(f"[2] Dask 2 vs 1 workers on {count} synthesised articles: {ratio:.2f}x  (target >= 1.7x)")
+
+
+def memory(rows: list[dict[str, str]], work: Path, count: int) -> None:
+    source = write_jsonl(work / "memory.jsonl", synthetic_records(rows, count))
+    with PeakMemory() as peak:
+        report = run_ingest([source], work / "memory.duckdb")
+    gigabytes = peak.peak / 1024**3
+    print(
+        f"[3] peak memory ingesting {count} synthesised articles ({report.added} coded, "
+        f"{report.duplicates} linked): {gigabytes:.2f} GB  (target < 1.5 GB); "
+        f"{report.articles_per_second:.2f} articles/s, {report.events_per_second:.2f} events/s"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared reference data folder")
+    parser.add_argument("--dask-articles", type=int, default=400)
+    parser.add_argument("--memory-articles", type=int, default=10_000)
+    parser.add_argument("--skip", action="append", default=[], choices=["single", "warc", "dask", "memory"])
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)
+    print(f"machine: {psutil.cpu_count()} CPUs, {psutil.virtual_memory().total / 1024**3:.0f} GB")
+    rows = wikinews_rows(args.data)
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        if "single" not in args.skip:
+            single_process(args.data, work)
+        if "warc" not in args.skip:
+            warc(args.data, work)
+        if "dask" not in args.skip:
+            dask_scaling(rows, work, args.dask_articles)
+        if "memory" not in args.skip:
+            memory(rows, work, args.memory_articles)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""Scaling out: the parse-and-code stage on a Dask distributed cluster.
+
+`code_articles_distributed` sends batches of articles to Dask workers and yields the coded
+articles in input order, exactly what `tocsin.pipeline.code_articles` yields serially. Each worker
+process loads the spaCy model once (`ModelPlugin` at worker start, then `load_model`'s per-process
+cache) and receives the coding options once (scattered to every worker); only articles go out and
+only coded records come back. At most a few batches per worker are in flight, so a stream of
+millions of articles is never held in memory.
+
+Use a running cluster with `scheduler="tcp://host:8786"` (every worker needs tocsin and its model
+installed, and any lexicon or dictionary file at the same path), or `workers=N` for a
+`LocalCluster` of N single-threaded processes on this machine.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from typing import Any
+
+from tocsin.errors import TocsinError
+from tocsin.parse import load_model
+from tocsin.pipeline import Options, code_articles
+from tocsin.types import Article, CodedArticle
+
+LOGGER = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 8
+"""Articles per Dask task: large enough to amortise scheduling, small enough to balance load."""
+
+
+class DistributedError(TocsinError):
+    """The Dask cluster could not be reached or started."""
+
+
+def _worker_plugin_class() -> type:
+    """The `WorkerPlugin` that loads the model in each worker (built lazily: distributed is
+    imported only when a cluster is used)."""
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class ModelPlugin(WorkerPlugin):
+        """Loads tocsin's spaCy model once in every worker process, when the worker starts."""
+
+        name = "tocsin-model"
+        idempotent = True
+
+        def setup(self, worker: Any) -> None:
+            load_model()
+
+    return ModelPlugin
+
+
+def code_batch(articles: list[Article], options: Options) -> list[CodedArticle]:
+    """Parse and code a batch of articles in this process (a Dask task: the model is cached)."""
+    return list(code_articles(articles, options, load_model()))
+
+
+def start_client(scheduler: str | None = None, workers: int = 2) -> tuple[Any, Any]:
+    """Return (client, cluster): connected to `scheduler`, or to a new `LocalCluster` of `workers`
+    single-threaded processes (cluster is None for a scheduler address). Close both when done."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as error:  # pragma: no cover - a dependency of tocsin
+        raise DistributedError(f"dask.distributed is not installed: {error}") from error
+    if scheduler:
+        try:
+            return Client(scheduler, timeout="30s"), None
+        except (OSError, TimeoutError) as error:
+            raise DistributedError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from error
+    if workers < 1:
+        raise ValueError(f"workers must be 1 or more, not {workers}")
+    cluster = LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+    return Client(cluster), cluster
+
+
+def prepare_client(client: Any) -> None:
+    """Make every worker (present and future) load the model at start."""
+    client.register_plugin(_worker_plugin_class()())
+
+
+def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def code_articles_distributed(
+    articles: Iterable[Article],
+    options: Options | None = None,
+    *,
+    client: Any = None,
+    scheduler: str | None = None,
+    workers: int = 2,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    in_flight_per_worker: int = 3,
+) -> Iterator[CodedArticle]:
+    """Parse and code a stream of articles on Dask workers; yields them in input order.
+
+    Pass a connected `client`, or a `scheduler` address, or neither for a `LocalCluster` of
+    `workers` processes (a cluster started here is closed when the stream ends). The results are
+    identical to `code_articles` run serially with the same options.
+    """
+    options = replace(options or Options(), workers=1)
+    cluster = None
+    if client is None:
+        client, cluster = start_client(scheduler, workers)
+        own = True
+    else:
+        own = False
+    try:
+        prepare_client(client)
+        shared_options = client.scatter(options, broadcast=True, hash=False)
+        slots = max(1, sum(client.nthreads().values())) * max(1, in_flight_per_worker)
+        pending: deque[Any] = deque()
+        for batch in _batches(articles, batch_size):
+            pending.append(client.submit(code_batch, batch, shared_options, pure=False))
+            while len(pending) >= slots:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    finally:
+        if own:
+            client.close()
+            if cluster is not None:
+                cluster.close()
