@@ -385,3 +385,38 @@ def test_closed_store_raises_store_error(db_path: Path) -> None:
 
     with pytest.raises(StoreError, match="closed"):
         store.events()
+
+
+def test_person_table_keeps_the_newest_evidence_and_the_dates_seen(tmp_path: Path) -> None:
+    from tocsin.ingest import article_from_text
+    from tocsin.types import KnownPerson
+
+    def coded_with(text: str, day: date, person: KnownPerson) -> CodedArticle:
+        article = article_from_text(text, date=day)
+        return CodedArticle(article, (), (), (), (), (person,))
+
+    older = coded_with(
+        "Defense Minister Amir Hatami spoke.",
+        date(2019, 5, 17),
+        KnownPerson(
+            "Amir Hatami", "IRNGOV", "IRN", "GOV", "Defense Minister Amir Hatami", "a", date(2019, 5, 17)
+        ),
+    )
+    newer = coded_with(
+        "Former minister Amir Hatami spoke.",
+        date(2022, 1, 3),
+        KnownPerson(
+            "Amir Hatami", "IRNELI", "IRN", "ELI", "Former minister Amir Hatami", "b", date(2022, 1, 3)
+        ),
+    )
+    path = tmp_path / "people.duckdb"
+    with Store(path) as store:
+        assert store.add(newer)
+        assert store.add(older)  # an older article arriving later does not overwrite the newer code
+        assert not store.add(older)  # stored once: the mention count does not grow on a re-run
+    with Store(path, read_only=True) as store:
+        person = store.people()["amir hatami"]
+    assert person.code == "IRNELI"
+    assert person.first_seen == date(2019, 5, 17) and person.seen == date(2022, 1, 3)
+    assert person.mentions == 2
+    assert person.to_dict()["first_seen"] == "2019-05-17"

@@ -21,7 +21,16 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from tocsin.errors import StoreError
-from tocsin.types import ActorMention, Article, CodedArticle, Event, Quote, Rejection, Speaker
+from tocsin.types import (
+    ActorMention,
+    Article,
+    CodedArticle,
+    Event,
+    KnownPerson,
+    Quote,
+    Rejection,
+    Speaker,
+)
 
 if TYPE_CHECKING:
     import pandas
@@ -29,7 +38,7 @@ if TYPE_CHECKING:
 LOGGER = logging.getLogger(__name__)
 
 DEFAULT_DB = "tocsin.duckdb"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _TABLES = (
     "meta",
@@ -208,6 +217,23 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE events ADD COLUMN IF NOT EXISTS location_precision VARCHAR",
         "ALTER TABLE events ADD COLUMN IF NOT EXISTS location_method VARCHAR",
         "CREATE INDEX IF NOT EXISTS events_location_country ON events (location_country)",
+    ),
+    5: (
+        # actors: what tocsin learned about named people, across articles
+        """
+        CREATE TABLE IF NOT EXISTS people (
+            key VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            code VARCHAR NOT NULL,
+            country VARCHAR,
+            role VARCHAR,
+            evidence VARCHAR NOT NULL,
+            article_id VARCHAR NOT NULL,
+            first_seen DATE,
+            last_seen DATE,
+            mentions INTEGER NOT NULL
+        )
+        """,
     ),
 }
 """For each schema version after the first, the additive statements that bring the version before it
@@ -445,7 +471,65 @@ class Store:
             self._insert_mentions(con, coded)
             self._insert_quotes(con, coded.quotes)
             self._insert_events(con, coded.events)
+            self._merge_people(con, coded.people)
         return True
+
+    def _merge_people(self, con: duckdb.DuckDBPyConnection, people: Sequence[KnownPerson]) -> None:
+        """Add what an article taught about named people to the person table: the newest evidence
+        (by article date) gives the code, and first/last seen dates and a mention count are kept."""
+        for person in people:
+            con.execute(
+                """
+                INSERT INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+                ON CONFLICT (key) DO UPDATE SET
+                    mentions = people.mentions + 1,
+                    first_seen = least(people.first_seen, excluded.first_seen),
+                    code = CASE WHEN people.last_seen IS NULL OR excluded.last_seen >= people.last_seen
+                        THEN excluded.code ELSE people.code END,
+                    country = CASE WHEN people.last_seen IS NULL OR excluded.last_seen >= people.last_seen
+                        THEN excluded.country ELSE people.country END,
+                    role = CASE WHEN people.last_seen IS NULL OR excluded.last_seen >= people.last_seen
+                        THEN excluded.role ELSE people.role END,
+                    evidence = CASE WHEN people.last_seen IS NULL OR excluded.last_seen >= people.last_seen
+                        THEN excluded.evidence ELSE people.evidence END,
+                    article_id = CASE WHEN people.last_seen IS NULL OR excluded.last_seen >= people.last_seen
+                        THEN excluded.article_id ELSE people.article_id END,
+                    last_seen = greatest(people.last_seen, excluded.last_seen)
+                """,
+                [
+                    person.name.lower(),
+                    person.name,
+                    person.code,
+                    person.country,
+                    person.role,
+                    person.evidence,
+                    person.article_id,
+                    person.seen,
+                    person.seen,
+                ],
+            )
+
+    def people(self) -> dict[str, KnownPerson]:
+        """The person table: what tocsin learned about named people, by lower-case full name, for
+        `Options(known_people=...)`."""
+        rows = self._query(
+            "SELECT key, name, code, country, role, evidence, article_id, first_seen, last_seen, mentions "
+            "FROM people ORDER BY key"
+        )
+        return {
+            key: KnownPerson(
+                name=name,
+                code=code,
+                country=country,
+                role=role,
+                evidence=evidence,
+                article_id=article_id,
+                seen=last_seen,
+                first_seen=first_seen,
+                mentions=mentions,
+            )
+            for key, name, code, country, role, evidence, article_id, first_seen, last_seen, mentions in rows
+        }
 
     def add_rejection(self, rejection: Rejection, *, kind: str = "rejected") -> bool:
         """Record an input that could not be read as an article (`kind` "rejected") or that was read
@@ -536,6 +620,7 @@ class Store:
             self._insert_many(
                 con, "events", _EVENT_COLUMNS, [_event_row(event) for item in fresh for event in item.events]
             )
+            self._merge_people(con, [person for item in fresh for person in item.people])
             known = self._fingerprinted_ids(con, [article_id for article_id, _ in fingerprints])
             self._insert_many(
                 con,
