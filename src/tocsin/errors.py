@@ -32,3 +32,14 @@ class StoreError(TocsinError):
 
 class ModelError(TocsinError):
     """The spaCy model could not be loaded."""
+
+
+class ConfigError(TocsinError):
+    """The settings file is malformed; names the file (and line where known)."""
+
+    def __init__(self, path: str, reason: str, line: int | None = None) -> None:
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {reason}")
+        self.path = path
+        self.line = line
+        self.reason = reason

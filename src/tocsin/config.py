@@ -1,0 +1,119 @@
+"""Settings from a `tocsin.toml` file, so that a team's dictionaries, lexicons and database need not
+be repeated on every command line.
+
+The file is the one named by `$TOCSIN_CONFIG`, else `./tocsin.toml`; without either, nothing is
+set. Command-line options add to (lists) or override (single values) what the file says::
+
+    # tocsin.toml
+    db = "events.duckdb"
+    dictionaries = ["dicts/Phoenix.Countries.actors.txt", "dicts/Phoenix.agents.txt"]
+    lexicons = ["our-predicates.tsv"]
+    workers = 2
+
+Relative paths are read from the file's own folder.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tocsin.errors import ConfigError
+
+LOGGER = logging.getLogger(__name__)
+
+CONFIG_ENV = "TOCSIN_CONFIG"
+CONFIG_NAME = "tocsin.toml"
+KNOWN_KEYS = {"db", "dictionaries", "lexicons", "workers"}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What a settings file says; empty when there is none."""
+
+    db: Path | None = None
+    dictionaries: tuple[Path, ...] = ()
+    lexicons: tuple[Path, ...] = ()
+    workers: int | None = None
+    origin: Path | None = None  # the file the settings came from
+
+
+def settings_path(explicit: str | Path | None = None) -> Path | None:
+    """The settings file in force: `explicit`, else `$TOCSIN_CONFIG`, else `./tocsin.toml`."""
+    if explicit is not None:
+        return Path(explicit)
+    from_env = os.environ.get(CONFIG_ENV)
+    if from_env:
+        return Path(from_env)
+    local = Path.cwd() / CONFIG_NAME
+    return local if local.is_file() else None
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Read the settings file in force (see `settings_path`); `ConfigError` names what is wrong."""
+    found = settings_path(path)
+    if found is None:
+        return Settings()
+    try:
+        raw = found.read_bytes()
+    except OSError as error:
+        raise ConfigError(str(found), f"cannot read: {error.strerror or error}") from error
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ConfigError(str(found), "not UTF-8 text") from error
+    except tomllib.TOMLDecodeError as error:
+        line = _line_of(str(error))
+        raise ConfigError(str(found), f"not valid TOML: {error}", line) from error
+    unknown = sorted(set(data) - KNOWN_KEYS)
+    if unknown:
+        raise ConfigError(
+            str(found), f"unknown setting {unknown[0]!r} (known: {', '.join(sorted(KNOWN_KEYS))})"
+        )
+    base = found.parent
+    settings = Settings(
+        db=_path(data, "db", base, found),
+        dictionaries=_paths(data, "dictionaries", base, found),
+        lexicons=_paths(data, "lexicons", base, found),
+        workers=_positive_int(data, "workers", found),
+        origin=found,
+    )
+    LOGGER.debug("settings from %s: %s", found, settings)
+    return settings
+
+
+def _line_of(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+def _path(data: dict[str, Any], key: str, base: Path, origin: Path) -> Path | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise ConfigError(str(origin), f"`{key}` must be a path (a string)")
+    return base / value
+
+
+def _paths(data: dict[str, Any], key: str, base: Path, origin: Path) -> tuple[Path, ...]:
+    value = data.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        raise ConfigError(str(origin), f"`{key}` must be a list of paths")
+    return tuple(base / item for item in value)
+
+
+def _positive_int(data: dict[str, Any], key: str, origin: Path) -> int | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(str(origin), f"`{key}` must be a whole number of at least 1")
+    return value
