@@ -172,3 +172,30 @@ def test_rejections_are_recorded_once_with_their_kind(tmp_path: Path) -> None:
 def test_settings_choose_the_coding_stage() -> None:
     assert not IngestSettings().distributed
     assert IngestSettings(dask_workers=2).distributed and IngestSettings(scheduler="tcp://x:1").distributed
+
+
+def test_a_version_1_database_is_migrated_and_its_articles_fingerprinted(tmp_path: Path) -> None:
+    from tocsin.ingest.run import load_duplicate_index
+    from tocsin.store import _SCHEMA, SCHEMA_VERSION
+
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
+        for statement in _SCHEMA:
+            con.execute(statement)
+        con.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+        con.execute(
+            "INSERT INTO articles (id, text, ingested_at, origin) VALUES ('abc', ?, now(), 'old.txt')",
+            [TANKER],
+        )
+        con.execute("INSERT INTO rejections VALUES ('bad.txt', 'empty file', now())")
+    with Store(path) as store:
+        assert store._query("SELECT value FROM meta")[0][0] == str(SCHEMA_VERSION)
+        assert store._query("SELECT kind FROM rejections") == [("rejected",)]
+        index = load_duplicate_index(store)
+        assert "abc" in index and [article_id for article_id, _ in store.fingerprints()] == ["abc"]
+        copy = "(Wire) " + TANKER
+        with_copy = write_jsonl(tmp_path / "copy.jsonl", [{"text": copy}])
+        report = ingest([with_copy], store)
+        assert report.duplicates == 1
+        assert store._query("SELECT duplicate_of FROM articles WHERE duplicate_of IS NOT NULL") == [("abc",)]
