@@ -127,3 +127,40 @@ def test_quotes_and_actors_commands(command: str) -> None:
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert records
+
+
+def test_people_learned_in_one_run_code_the_next(tmp_path: Path) -> None:
+    first = tmp_path / "monday.txt"
+    first.write_text(
+        "Minister visits\nDate: 2021-03-15\n\nNiger's Defence Minister, Alkassoum Indattou, visited Mali.\n",
+        encoding="utf-8",
+    )
+    second = tmp_path / "tuesday.txt"
+    second.write_text(
+        "Talks\nDate: 2021-03-16\n\nAlkassoum Indattou met Malian officials in Bamako on Tuesday.\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "people.duckdb"
+    assert run("ingest", str(first), "--db", str(db)).returncode == 0
+    listed = run("people", "--db", str(db), "--format", "jsonl")
+    assert listed.returncode == 0, listed.stderr
+    people = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert [(p["name"], p["code"], p["first_seen"]) for p in people] == [
+        ("Alkassoum Indattou", "NERGOV", "2021-03-15")
+    ]
+    assert run("ingest", str(second), "--db", str(db)).returncode == 0
+    events = run("events", "--db", str(db), "--format", "jsonl")
+    meeting = [json.loads(line) for line in events.stdout.splitlines() if '"040"' in line]
+    assert meeting and meeting[0]["source"]["code"] == "NERGOV"
+
+
+def test_settings_file_names_the_database_and_a_bad_one_fails_cleanly(tmp_path: Path) -> None:
+    (tmp_path / "tocsin.toml").write_text('db = "team.duckdb"\n', encoding="utf-8")
+    result = run("ingest", str(EXAMPLES / "gulf-tankers.txt"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "team.duckdb").exists()
+    (tmp_path / "tocsin.toml").write_text("dictionaries = 3\n", encoding="utf-8")
+    result = run("events", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "tocsin.toml" in result.stderr and "list of paths" in result.stderr
+    assert "Traceback" not in result.stderr

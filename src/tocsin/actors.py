@@ -580,7 +580,7 @@ class DocumentActors:
 
         # 5. People: the name from the head or apposition; memory of earlier mentions.
         name = _person_name(_name_tokens(head))
-        apposed = _person_name(appos_tokens)
+        apposed = _person_name(appos_tokens) or self._apposed_name(appos_tokens)
         if head.ent_type_ != "PERSON" and apposed:
             name = apposed
         if (
@@ -610,6 +610,10 @@ class DocumentActors:
         # A person tocsin learned about in earlier articles ("Hatami" after "Iran's Defense
         # Minister, Amir Hatami" in yesterday's news). Full names only: surnames are ambiguous.
         from_before = False
+        if name is None and head.pos_ == "PROPN" and self.coder.known_people and code is None:
+            spelled = " ".join(t.text for t in sorted(_name_tokens(head), key=lambda t: t.i))
+            if spelled.lower() in self.coder.known_people:
+                name, kind = spelled, "person"  # a name the tagger missed but tocsin knows
         if name and code is None and country is None and role is None and len(name.split()) > 1:
             known = self.coder.known_people.get(name.lower())
             if known is not None:
@@ -656,6 +660,21 @@ class DocumentActors:
             rule="; ".join(reasons),
             name=name,
         )
+
+    def _apposed_name(self, tokens: list[Token]) -> str | None:
+        """A name in apposition to a title that the tagger did not mark as a person ("Niger's
+        Defence Minister, Alkassoum Indattou"): two to four capitalised proper nouns that are no
+        country, role or organisation."""
+        words = [t for t in tokens if not t.is_punct]
+        if not 2 <= len(words) <= 4 or not all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words):
+            return None
+        if any(t.ent_type_ in {"NORP", "DATE"} for t in words):
+            return None
+        texts = [t.text for t in words]
+        for table in (self.coder.countries, self.coder.roles, *self.coder.organisation_tables()):
+            if table.match(texts, 0) is not None:
+                return None
+        return " ".join(texts)
 
     def _learn(
         self, name: str, country: str | None, role: str | None, evidence: str, code: str | None = None

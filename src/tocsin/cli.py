@@ -23,7 +23,8 @@ from rich.console import Console
 from rich.table import Table
 
 from tocsin import cameo
-from tocsin.errors import TocsinError
+from tocsin.config import Settings, load_settings
+from tocsin.errors import ConfigError, TocsinError
 from tocsin.geo import country_code
 from tocsin.ingest import parse_date, read_paths
 from tocsin.pipeline import Options, code_articles
@@ -61,7 +62,10 @@ PathsArgument = Annotated[
         ".xml, .json), .warc/.arc, each optionally .gz."
     ),
 ]
-DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help=f"DuckDB database file (default: the settings file's db, else {DEFAULT_DB})."),
+]
 DateOption = Annotated[
     str | None,
     typer.Option("--date", help="Publication date for articles that have none (YYYY-MM-DD)."),
@@ -140,9 +144,27 @@ def _articles_reporting(
             yield item
 
 
+def _settings() -> Settings:
+    """The settings file in force (`$TOCSIN_CONFIG` or ./tocsin.toml); a bad one fails the command."""
+    try:
+        return load_settings()
+    except ConfigError as error:
+        raise _fail(str(error)) from error
+
+
+def _db(db: Path | None) -> Path:
+    """The database: `--db`, else the settings file's `db`, else the default file."""
+    return db or _settings().db or Path(DEFAULT_DB)
+
+
 def _options(lexicon: list[Path] | None, dictionaries: list[Path] | None = None) -> Options:
-    """Options for a run; the dictionaries are loaded now so that a bad file fails early."""
-    options = Options(lexicon_paths=tuple(lexicon or ()), dictionary_paths=tuple(dictionaries or ()))
+    """Options for a run: the settings file's lexicons and dictionaries, then the command line's.
+    The dictionaries are loaded now so that a bad file fails early."""
+    settings = _settings()
+    options = Options(
+        lexicon_paths=(*settings.lexicons, *(lexicon or ())),
+        dictionary_paths=(*settings.dictionaries, *(dictionaries or ())),
+    )
     if options.dictionary_paths:
         options.dictionaries()  # raises DictionaryError for an unreadable file
     return options
@@ -304,14 +326,15 @@ def code_command(
 @app.command("ingest")
 def ingest_command(
     paths: PathsArgument,
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = None,
     default_date: DateOption = None,
     outlet: OutletOption = None,
     lexicon: LexiconOption = None,
     dictionary: DictionaryOption = None,
     workers: Annotated[
-        int, typer.Option("--workers", min=1, help="spaCy processes on this machine (nlp.pipe n_process).")
-    ] = 1,
+        int | None,
+        typer.Option("--workers", min=1, help="spaCy processes on this machine (nlp.pipe n_process)."),
+    ] = None,
     dask_workers: Annotated[
         int, typer.Option("--dask-workers", min=0, help="Parse and code on a local Dask cluster, N workers.")
     ] = 0,
@@ -352,11 +375,12 @@ def ingest_command(
         outlet=outlet,
         languages=() if "any" in languages else languages,
         deduplicate=deduplicate,
-        workers=workers,
+        workers=workers or _settings().workers or 1,
         dask_workers=dask_workers,
         scheduler=scheduler,
     )
     try:
+        db = _db(db)
         with Store(db) as store, IngestProgress(stderr, enabled=progress) as bar:
 
             def notice(kind: str, rejection: Rejection) -> None:
@@ -364,6 +388,7 @@ def ingest_command(
                 bar.print(f"[{colour}]{kind}[/] {rejection.origin}: {rejection.reason}")
 
             options = _options(lexicon, dictionary)
+            options.known_people = store.people()  # what earlier runs learned about named people
             report = ingest(paths, store, settings, options, notice=notice, progress=bar)
     except TocsinError as error:
         raise _fail(str(error)) from error
@@ -381,7 +406,7 @@ def ingest_command(
 
 @app.command("events")
 def events_command(
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = None,
     actor: Annotated[
         str | None, typer.Option("--actor", help="Source or target code prefix (IRN, USAGOV …).")
     ] = None,
@@ -398,6 +423,7 @@ def events_command(
     ] = None,
 ) -> None:
     """List stored events, filtered by actor, date and place."""
+    db = _db(db)
     if not db.exists():
         raise _fail(f"{db}: no such database (run `tocsin ingest` first)")
     try:
@@ -531,7 +557,7 @@ def export_command(
         ExportFormat, typer.Option("--format", "-f", help="gdelt, plover, parquet, csv or jsonl.")
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="File to write; - for standard output.")],
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = None,
     actor: Annotated[
         str | None, typer.Option("--actor", help="Source or target code prefix (IRN, USAGOV …).")
     ] = None,
@@ -541,6 +567,7 @@ def export_command(
     """Export stored events as GDELT 2.0 rows, PLOVER JSON, Parquet, CSV or JSONL."""
     from tocsin.export import export_events
 
+    db = _db(db)
     if not db.exists():
         raise _fail(f"{db}: no such database (run `tocsin ingest` first)")
     try:
@@ -562,7 +589,7 @@ def export_command(
 @app.command("import-gdelt")
 def import_gdelt_command(
     files: Annotated[list[Path], typer.Argument(help="GDELT 1.0/2.0 event exports (.CSV or .zip).")],
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = None,
 ) -> None:
     """Import GDELT event exports into the database, next to coded events (origin gdelt)."""
     from tocsin.ingest.gdelt import import_gdelt
@@ -577,6 +604,7 @@ def import_gdelt_command(
             stderr.print(f"[yellow]rejected[/] {rejection.origin}: {rejection.reason}", highlight=False)
 
     try:
+        db = _db(db)
         with Store(db) as store:
             result = import_gdelt(store, files, on_rejection=report)
     except TocsinError as error:
@@ -590,6 +618,45 @@ def import_gdelt_command(
     )
     if result.rejections:
         raise typer.Exit(EXIT_REJECTED)
+
+
+@app.command("people")
+def people_command(
+    db: DbOption = None,
+    output: Annotated[OutputFormat | None, typer.Option("--format", "-f")] = None,
+) -> None:
+    """List what tocsin has learned about named people: code, evidence, first and last seen."""
+    db = _db(db)
+    if not db.exists():
+        raise _fail(f"{db}: no such database (run `tocsin ingest` first)")
+    try:
+        with Store(db, read_only=True) as store:
+            people = [person.to_dict() for person in store.people().values()]
+    except TocsinError as error:
+        raise _fail(str(error)) from error
+    chosen = _default_format(output)
+    if chosen is OutputFormat.jsonl:
+        for person in people:
+            print(json.dumps(person, ensure_ascii=False))
+        return
+    if chosen is OutputFormat.csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(people[0]) if people else ["name"])
+        writer.writeheader()
+        writer.writerows(people)
+        return
+    table = Table(title=f"{len(people)} people known", show_lines=False)
+    for column in ("name", "code", "first seen", "last seen", "mentions", "evidence"):
+        table.add_column(column)
+    for person in people:
+        table.add_row(
+            person["name"],
+            person["code"],
+            person["first_seen"] or "",
+            person["last_seen"] or "",
+            str(person["mentions"]),
+            person["evidence"],
+        )
+    Console().print(table)
 
 
 def main() -> None:
