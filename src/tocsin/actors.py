@@ -339,20 +339,28 @@ class DocumentActors:
             wanted = {"country", "government", "organisation"}
         else:
             return None
-        candidates = [
-            (index, mention)
-            for index, mention in reversed(self._ordered)
-            if index < token.i
-            and (mention.kind in wanted or (lower in GROUP_PRONOUNS and mention.kind == "group"))
-        ]
-        # Prefer a subject of the same sentence, then any mention that is not a mere modifier
-        # ("Hong Kong's" in "Hong Kong's police complex"), then the nearest.
+        # Prefer a subject of the same sentence, then the nearest mention that is not a mere
+        # modifier ("Hong Kong's" in "Hong Kong's police complex"), then the nearest of all.
         sentence_start = token.sent.start
-        preferred = [
-            c for c in candidates if c[0] >= sentence_start and self.doc[c[0]].dep_ in {"nsubj", "nsubjpass"}
-        ]
-        preferred += [c for c in candidates if self.doc[c[0]].dep_ not in {"poss", "compound"}]
-        for _index, mention in preferred[:1] or candidates[:1]:
+        nearest: ActorMention | None = None
+        not_modifier: ActorMention | None = None
+        subject: ActorMention | None = None
+        for index, candidate in reversed(self._ordered):
+            if index >= token.i:
+                continue
+            if not (candidate.kind in wanted or (lower in GROUP_PRONOUNS and candidate.kind == "group")):
+                continue
+            if index < sentence_start and not_modifier is not None:
+                break  # no subject of this sentence is left to find
+            dep = self.doc[index].dep_
+            nearest = nearest or candidate
+            if index >= sentence_start and dep in {"nsubj", "nsubjpass"}:
+                subject = candidate
+                break
+            if not_modifier is None and dep not in {"poss", "compound"}:
+                not_modifier = candidate
+        chosen = subject or not_modifier or nearest
+        for mention in [chosen] if chosen is not None else []:
             return ActorMention(
                 text=token.text,
                 start=token.idx,

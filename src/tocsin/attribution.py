@@ -192,10 +192,10 @@ class ArticleAttribution:
 
     def __init__(self, doc: Doc, actors: DocumentActors, publisher: str | None = None) -> None:
         self.doc = doc
-        self.text = doc.text  # Doc.text joins every token: compute it once
+        self.text = actors.text if actors.doc is doc else doc.text  # Doc.text joins every token
         self.actors = actors
         self.publisher = publisher
-        self.regions = quote_regions(doc.text)
+        self.regions = quote_regions(self.text)
         self._region_starts = [start for start, _ in self.regions]
         self._sentence_of: dict[int, int] = {}
         for number, sentence in enumerate(doc.sents):

@@ -610,11 +610,13 @@ class DocumentPlaces:
         doc: Doc,
         actors: Sequence[ActorMention] = (),
         gazetteer: Gazetteer | None = None,
+        text: str | None = None,
     ) -> None:
         self.doc = doc
+        self.text = text if text is not None else doc.text  # Doc.text joins every token: once
         self.gazetteer = gazetteer or load_gazetteer()
         self.mentions: list[PlaceMention] = _find_mentions(doc, actors)
-        self.dateline: PlaceMention | None = _find_dateline(doc)
+        self.dateline: PlaceMention | None = _find_dateline(doc, self.text)
         self._by_token: dict[int, PlaceMention] = {}
         for mention in self.mentions:
             for index in range(*mention.tokens):
@@ -677,8 +679,9 @@ class DocumentPlaces:
     def _resolve(self, actors: Sequence[ActorMention]) -> None:
         everyone = [*self.mentions, *([self.dateline] if self.dateline else [])]
         lookups: dict[int, Lookup] = {id(m): self._lookup(m) for m in everyone}
+        text = self.text
         for first, second in zip(self.mentions, self.mentions[1:], strict=False):
-            if self.doc.text[first.end : second.start].strip() == ",":  # "Paris, Texas"
+            if text[first.end : second.start].strip() == ",":  # "Paris, Texas"
                 lookups[id(first)] = _qualified(lookups[id(first)], lookups[id(second)])
         context = _Context()
         for mention in everyone:
@@ -813,9 +816,8 @@ def _find_mentions(doc: Doc, actors: Sequence[ActorMention]) -> list[PlaceMentio
     return sorted(found, key=lambda m: m.start)
 
 
-def _find_dateline(doc: Doc) -> PlaceMention | None:
+def _find_dateline(doc: Doc, text: str) -> PlaceMention | None:
     """A wire-style dateline opening the first body paragraph: "BAGHDAD (Reuters) — ..."."""
-    text = doc.text
     for paragraph_start in [0, *(m.end() for m in re.finditer(r"\n\s*\n?", text[:600]))][:4]:
         match = _DATELINE_RE.match(text, paragraph_start)
         if match is None:

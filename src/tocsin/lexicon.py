@@ -33,7 +33,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -143,6 +143,7 @@ class LexiconEntry:
     role: str | None = None
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise_word(word: str) -> str:
     """Return the comparable form of one word: accents folded, periods dropped, dashes unified.
 
@@ -183,11 +184,16 @@ def split_phrase(phrase: str) -> list[str]:
 
 def _word_parts(word: str) -> list[str]:
     """Normalised parts of one token; none for a token made only of dashes."""
+    return list(_cached_word_parts(word))
+
+
+@lru_cache(maxsize=1 << 16)
+def _cached_word_parts(word: str) -> tuple[str, ...]:
     normal = normalise_word(word)
     if normal and not normal.strip("-"):
-        return []
-    parts = [part for part in normal.split("-") if part]
-    return parts or [normal]
+        return ()
+    parts = tuple(part for part in normal.split("-") if part)
+    return parts or (normal,)
 
 
 def _case_mode(part: str) -> int:

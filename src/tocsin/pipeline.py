@@ -80,7 +80,7 @@ def code_parsed(parsed: ParsedArticle, options: Options | None = None) -> CodedA
         actors,
         options.lexicon(),
         options.dictionaries().verbs,
-        places=DocumentPlaces(doc, actors.mentions()),
+        places=DocumentPlaces(doc, actors.mentions(), text=actors.text),
     )
     spans = [span for span in doc.sents if span.text.strip()]
     events: list[Event] = []
