@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -29,7 +29,10 @@ from tocsin.geo import country_code
 from tocsin.ingest import parse_date, read_paths
 from tocsin.pipeline import Options, code_articles
 from tocsin.store import DEFAULT_DB, Store
-from tocsin.types import Article, CodedArticle, Rejection
+from tocsin.types import Article, CodedArticle, Rejection, source_chain
+
+if TYPE_CHECKING:
+    from tocsin.warn import WarnSettings
 
 LOGGER = logging.getLogger(__name__)
 
@@ -177,15 +180,7 @@ def _party(record: dict[str, Any] | None) -> str:
 
 
 def _source_chain(attribution: dict[str, Any]) -> str:
-    speaker = attribution.get("speaker")
-    chain: list[str] = []
-    if speaker:
-        label = speaker["text"] + (" (anonymous)" if speaker.get("anonymous") else "")
-        chain.append(label)
-    else:
-        chain.append("article's own voice")
-    chain.extend(attribution.get("via") or [])
-    return " → ".join(chain)
+    return source_chain(attribution)
 
 
 def _events_table(records: list[dict[str, Any]], title: str | None = None) -> Table:
@@ -657,6 +652,327 @@ def people_command(
             person["evidence"],
         )
     Console().print(table)
+
+
+class PeriodChoice(str, Enum):
+    """The period of a series or of the detector."""
+
+    day = "day"
+    week = "week"
+
+
+class ListFormat(str, Enum):
+    """How series, alerts and backtests are printed."""
+
+    table = "table"
+    jsonl = "jsonl"
+
+
+DyadOption = Annotated[
+    str | None,
+    typer.Option("--dyad", help="Source-target code prefixes, e.g. IRN-USA or IRNMIL-USA."),
+]
+SinceOption = Annotated[str | None, typer.Option("--since", help="First date (YYYY-MM-DD).")]
+UntilOption = Annotated[str | None, typer.Option("--until", help="Last date (YYYY-MM-DD).")]
+ByOption = Annotated[PeriodChoice, typer.Option("--by", help="Period: day or week.")]
+ThresholdOption = Annotated[
+    float, typer.Option("--threshold", min=0.1, help="CUSUM decision threshold (robust deviations).")
+]
+BaselineOption = Annotated[
+    int | None,
+    typer.Option("--baseline", min=2, help="Periods forming the baseline [default: 8 weeks, 28 days]."),
+]
+
+
+def _warn_settings(by: PeriodChoice, threshold: float, baseline: int | None) -> WarnSettings:
+    """The detector's settings from the command line (the other knobs keep their defaults)."""
+    from tocsin.warn import WarnSettings
+
+    chosen = {"baseline_periods": baseline} if baseline is not None else {}
+    return WarnSettings.for_period(by.value, threshold=threshold, **chosen)
+
+
+def _existing_db(db: Path | None) -> Path:
+    """The database, which must exist (reading commands never create one)."""
+    path = _db(db)
+    if not path.exists():
+        raise _fail(f"{path}: no such database (run `tocsin ingest` first)")
+    return path
+
+
+def _dyad_option(value: str | None) -> str | None:
+    from tocsin.warn import parse_dyad
+
+    if value is not None:
+        try:
+            parse_dyad(value)
+        except ValueError as error:
+            raise _fail(f"--dyad: {error}") from error
+    return value
+
+
+def _print_alert(alert: dict[str, Any]) -> None:
+    """An alert as a headline, what moved, and a table of its evidence."""
+    stdout.print(
+        f"[bold red]{alert['dyad']}[/] {alert['kind']} — {alert['by']} of {alert['fired']} "
+        f"(rising since {alert['start']}): score {alert['score']:.1f} ≥ {alert['threshold']:.1f}; "
+        f"{alert['events']} conflict events in {alert['articles']} articles, "
+        f"{alert['anonymous']} reports on anonymous sources",
+        highlight=False,
+    )
+    stdout.print(f"  moved: {alert['summary']}", highlight=False)
+    table = Table(show_lines=False, expand=False)
+    for column in ("date", "event", "according to", "sentence"):
+        table.add_column(column, overflow="fold")
+    for item in alert["evidence"]:
+        sentence = item["sentence"]
+        table.add_row(
+            item["date"] or "",
+            f"{item['source']}→{item['target']} {item['cameo']} (Q{item['quad_class']}, "
+            f"{item['goldstein']:+.1f}) ×{item['num_articles']}",
+            item["source_chain"],
+            sentence if len(sentence) <= 120 else sentence[:117] + "…",
+        )
+    stdout.print(table)
+
+
+@app.command("alerts")
+def alerts_command(
+    db: DbOption = None,
+    dyad: DyadOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    detect: Annotated[
+        bool, typer.Option("--detect/--no-detect", help="Run the detector over the stored events first.")
+    ] = True,
+    by: ByOption = PeriodChoice.week,
+    threshold: ThresholdOption = 4.0,
+    baseline: BaselineOption = None,
+    output: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+) -> None:
+    """List escalation alerts with what moved and their evidence (detecting new ones first)."""
+    from tocsin.warn import detect_alerts, empty_reason
+
+    path = _existing_db(db)
+    dyad = _dyad_option(dyad)
+    first, last = _date_option(since, "--since"), _date_option(until, "--until")
+    try:
+        with Store(path, read_only=not detect) as store:
+            if detect:
+                detect_alerts(store, settings=_warn_settings(by, threshold, baseline), dyad=dyad)
+            records = store.alerts(dyad=dyad, since=first, until=last)
+            reason = "" if records else empty_reason(store, dyad=dyad, since=first, until=last)
+    except (TocsinError, ValueError) as error:
+        raise _fail(str(error)) from error
+    if not records:
+        stderr.print(f"no alerts: {reason or 'no escalation detected'}", highlight=False)
+        return
+    for record in records:
+        if output is ListFormat.jsonl:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            _print_alert(record)
+
+
+@app.command("series")
+def series_command(
+    db: DbOption = None,
+    dyad: DyadOption = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Source or target code prefix.")] = None,
+    by: ByOption = PeriodChoice.week,
+    both: Annotated[
+        bool, typer.Option("--both-directions", help="Count the dyad's events either way.")
+    ] = False,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Draw the series to this image file.")] = None,
+    output: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+) -> None:
+    """Print a dyad's or an actor's event series per day or week: counts by QuadClass, Goldstein
+    sum and mean, material conflict share, and per thousand coded events of the period."""
+    from tocsin.warn import empty_reason, material_conflict_dates, plot_series, series
+
+    if dyad is None and actor is None:
+        raise _fail("give --dyad (e.g. IRN-USA) or --actor (e.g. IRN)")
+    path = _existing_db(db)
+    dyad = _dyad_option(dyad)
+    first, last = _date_option(since, "--since"), _date_option(until, "--until")
+    try:
+        with Store(path, read_only=True) as store:
+            points = series(
+                store, dyad=dyad, actor=actor, by=by.value, since=first, until=last, both_directions=both
+            )
+            if not points:
+                reason = empty_reason(store, dyad=dyad, actor=actor, since=first, until=last)
+                stderr.print(f"empty series: {reason}", highlight=False)
+                return
+            alerts = store.alerts(dyad=dyad, since=first, until=last) if dyad else []
+            marked = material_conflict_dates(
+                store, dyad=dyad, actor=actor, since=first, until=last, both_directions=both
+            )
+    except (TocsinError, ValueError) as error:
+        raise _fail(str(error)) from error
+    records = [point.to_dict() for point in points]
+    if output is ListFormat.jsonl:
+        for record in records:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    else:
+        table = Table(title=f"{dyad or actor} per {by.value}")
+        shown = {
+            "period": "period",
+            "events": "events",
+            "verbal_cooperation": "Q1",
+            "material_cooperation": "Q2",
+            "verbal_conflict": "Q3",
+            "material_conflict": "Q4",
+            "goldstein_sum": "Goldstein Σ",
+            "goldstein_mean": "mean",
+            "material_conflict_share": "MC share",
+            "events_per_1k": "events/1k",
+            "total_events": "all events",
+        }
+        for header in shown.values():
+            table.add_column(header, justify="right")
+        for r in records:
+            table.add_row(*("" if r[key] is None else str(r[key]) for key in shown))
+        stdout.print(table)
+    if plot is not None:
+        try:
+            written = plot_series(
+                points, plot, title=f"{dyad or actor} per {by.value}", alerts=alerts, marked=marked
+            )
+        except (OSError, ValueError) as error:
+            raise _fail(f"{plot}: cannot draw the plot: {error}") from error
+        stderr.print(f"plot written to {written}", highlight=False)
+
+
+def _every_seconds(value: str) -> float:
+    """Seconds from `--every`: 30s, 15m, 1h (a bare number is seconds)."""
+    import re
+
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*", value.lower())
+    if match is None or float(match.group(1)) <= 0:
+        raise _fail(f"--every: expected a duration such as 30s, 15m or 1h, not {value!r}")
+    return float(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
+
+
+@app.command("watch")
+def watch_command(
+    paths: PathsArgument,
+    db: DbOption = None,
+    every: Annotated[str, typer.Option("--every", help="Time between cycles: 30s, 15m, 1h.")] = "15m",
+    cycles: Annotated[
+        int | None, typer.Option("--cycles", min=1, help="Stop after this many cycles (default: never).")
+    ] = None,
+    default_date: DateOption = None,
+    by: ByOption = PeriodChoice.week,
+    threshold: ThresholdOption = 4.0,
+    baseline: BaselineOption = None,
+) -> None:
+    """Keep ingesting feeds and folders, and print new alerts as they appear (Ctrl-C stops)."""
+    import time
+
+    from tocsin.ingest.run import IngestSettings, ingest
+    from tocsin.warn import detect_alerts
+
+    seconds = _every_seconds(every)
+    warn_settings = _warn_settings(by, threshold, baseline)
+    ingest_settings = IngestSettings(default_date=_date_option(default_date, "--date"))
+    path = _db(db)
+    cycle = 0
+    try:
+        with Store(path) as store:
+            options = _options(None)
+            while True:
+                cycle += 1
+                options.known_people = store.people()
+                report = ingest(
+                    paths,
+                    store,
+                    ingest_settings,
+                    options,
+                    notice=lambda kind, rejection: stderr.print(
+                        f"[yellow]{kind}[/] {rejection.origin}: {rejection.reason}", highlight=False
+                    ),
+                )
+                new = store.add_alerts(detect_alerts(store, settings=warn_settings, save=False))
+                stderr.print(
+                    f"cycle {cycle}: {report.added} articles stored with {report.events} events; "
+                    f"{len(new)} new alerts",
+                    highlight=False,
+                )
+                for alert in new:
+                    _print_alert(alert.to_dict())
+                if cycles is not None and cycle >= cycles:
+                    break
+                time.sleep(seconds)
+    except KeyboardInterrupt:
+        stderr.print(f"stopped after {cycle} cycles", highlight=False)
+    except TocsinError as error:
+        raise _fail(str(error)) from error
+
+
+@app.command("backtest")
+def backtest_command(
+    db: DbOption = None,
+    episodes: Annotated[
+        Path | None,
+        typer.Option("--episodes", help="Known episodes: CSV with a header dyad,start,end[,label]."),
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    by: ByOption = PeriodChoice.week,
+    threshold: ThresholdOption = 4.0,
+    baseline: BaselineOption = None,
+    output: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.table,
+) -> None:
+    """Replay the stored events day by day: when each alert came, how long before the peak of
+    material conflict, and precision and recall against known episodes."""
+    from tocsin.warn import backtest, read_episodes
+
+    path = _existing_db(db)
+    first, last = _date_option(since, "--since"), _date_option(until, "--until")
+    try:
+        known = read_episodes(episodes) if episodes is not None else []
+        with Store(path, read_only=True) as store:
+            result = backtest(
+                store,
+                settings=_warn_settings(by, threshold, baseline),
+                episodes=known,
+                since=first,
+                until=last,
+            )
+    except (TocsinError, ValueError) as error:
+        raise _fail(str(error)) from error
+    if not result.days:
+        stderr.print("nothing to replay: no dated events in the database or the range", highlight=False)
+        return
+    if output is ListFormat.jsonl:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"backtest: {result.days} days replayed")
+    for column in ("raised on", "dyad", "rising since", "peak", "lead (days)", "episodes", "what moved"):
+        table.add_column(column, overflow="fold")
+    for alert in result.alerts:
+        lead = alert["lead_days"]
+        table.add_row(
+            alert["raised_on"],
+            alert["dyad"],
+            alert["start"],
+            alert["peak"] or "",
+            "" if lead is None else str(lead),
+            ", ".join(alert["episodes"]),
+            alert["summary"],
+        )
+    stdout.print(table)
+    rate = 100 * len(result.alerts) / result.dyad_periods if result.dyad_periods else 0.0
+    line = f"{len(result.alerts)} alerts; {rate:.2f} per 100 dyad-{by.value}s"
+    if result.episodes:
+        precision = "–" if result.precision is None else f"{result.precision:.2f}"
+        recall = "–" if result.recall is None else f"{result.recall:.2f}"
+        line += f"; precision {precision}, recall {recall}"
+        line += f" ({result.episodes_found} of {result.episodes} episodes)"
+    stdout.print(line, highlight=False)
 
 
 def main() -> None:

@@ -23,6 +23,7 @@ import duckdb
 from tocsin.errors import StoreError
 from tocsin.types import (
     ActorMention,
+    Alert,
     Article,
     CodedArticle,
     Event,
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 LOGGER = logging.getLogger(__name__)
 
 DEFAULT_DB = "tocsin.duckdb"
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 _TABLES = (
     "meta",
@@ -49,6 +50,7 @@ _TABLES = (
     "rejections",
     "fingerprints",
     "imported_events",
+    "alerts",
 )
 
 _SCHEMA = (
@@ -232,6 +234,23 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
             first_seen DATE,
             last_seen DATE,
             mentions INTEGER NOT NULL
+        )
+        """,
+    ),
+    6: (
+        # early warning: escalation alerts on dyads, each with what moved and its evidence
+        """
+        CREATE TABLE IF NOT EXISTS alerts (
+            alert_id VARCHAR PRIMARY KEY,
+            kind VARCHAR NOT NULL,
+            dyad VARCHAR NOT NULL,
+            period VARCHAR NOT NULL,
+            start DATE NOT NULL,
+            fired DATE NOT NULL,
+            "end" DATE NOT NULL,
+            score DOUBLE NOT NULL,
+            record JSON NOT NULL,
+            detected_at TIMESTAMP NOT NULL
         )
         """,
     ),
@@ -990,6 +1009,131 @@ class Store:
             record["mention_ids"] = list(record["mention_ids"])
         return records
 
+    # -- early warning ---------------------------------------------------------------------------
+
+    def consolidated_frame(self, *, since: date | None = None, until: date | None = None) -> pandas.DataFrame:
+        """Return the dated consolidated events as a pandas DataFrame, by date: `event_key`, `date`,
+        `cameo`, `quad_class`, `goldstein`, `source_code`, `target_code`, `num_mentions`,
+        `num_articles`, `mention_ids`, `article_ids` (distinct) and `anonymous` (how many of its
+        mentions rest on an anonymous source). The early-warning series (`tocsin.warn`) count these,
+        so a story repeated by many articles counts once. `since`/`until` are inclusive."""
+        if self._has_relation("consolidated_events"):
+            grouped = "consolidated_events"
+        else:  # a read-only database from before consolidation: every event stands alone
+            grouped = (
+                "(SELECT event_id AS event_key, date, cameo, quad_class, goldstein, source_code, "
+                "target_code, 1 AS num_mentions, 1 AS num_articles, [event_id] AS mention_ids FROM events)"
+            )
+        where, params = _event_filter(None, since, until)
+        where = (where + " AND" if where else " WHERE") + " date IS NOT NULL"
+        sql = (
+            "WITH c AS (SELECT event_key, date, cameo, quad_class, goldstein, source_code, target_code, "
+            f"num_mentions, num_articles, mention_ids FROM {grouped}{where}), "
+            "m AS (SELECT u.event_key, e.article_id, e.speaker_anonymous FROM "
+            "(SELECT event_key, unnest(mention_ids) AS event_id FROM c) u JOIN events e USING (event_id)), "
+            "a AS (SELECT event_key, list_sort(list(DISTINCT article_id)) AS article_ids, "
+            "count(*) FILTER (WHERE speaker_anonymous) AS anonymous FROM m GROUP BY event_key) "
+            "SELECT c.*, a.article_ids, a.anonymous FROM c JOIN a USING (event_key) ORDER BY date, event_key"
+        )
+        return self._frame(sql, params)
+
+    def events_by_id(self, event_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """Return the stored events with these ids in the `Event.to_dict()` form, in the order
+        given (unknown ids are left out), each with an `article` dict: its title, url, outlet."""
+        rows = self._query(
+            "SELECT e.event_id, e.record, a.title, a.url, a.outlet FROM events e "
+            "LEFT JOIN articles a ON a.id = e.article_id WHERE list_contains(?, e.event_id)",
+            [list(event_ids)],
+        )
+        found = {}
+        for event_id, record, title, url, outlet in rows:
+            article = {"title": title, "url": url, "outlet": outlet}
+            found[event_id] = {**json.loads(record), "article": article}
+        return [found[event_id] for event_id in event_ids if event_id in found]
+
+    def add_alerts(self, alerts: Sequence[Alert]) -> list[Alert]:
+        """Store alerts in one transaction; one already stored (same `alert_id`) is kept as it is.
+        Returns the alerts that were new."""
+        if not alerts:
+            return []
+        with self._transaction(f"store {len(alerts)} alerts"):
+            con = self._connection()
+            ids = [alert.alert_id for alert in alerts]
+            stored = {
+                row[0]
+                for row in con.execute(
+                    "SELECT alert_id FROM alerts WHERE list_contains(?, alert_id)", [ids]
+                ).fetchall()
+            }
+            new = []
+            for alert in alerts:
+                if alert.alert_id in stored:
+                    continue
+                stored.add(alert.alert_id)
+                new.append(alert)
+            now = _utc_now()
+            self._insert_many(
+                con,
+                "alerts",
+                'alert_id, kind, dyad, period, start, fired, "end", score, record, detected_at',
+                [
+                    [
+                        *(alert.alert_id, alert.kind, alert.dyad, alert.by),
+                        *(alert.start, alert.fired, alert.end, alert.score),
+                        json.dumps(alert.to_dict(), ensure_ascii=False, allow_nan=False),
+                        now,
+                    ]
+                    for alert in new
+                ],
+            )
+        return new
+
+    def alerts(
+        self, *, dyad: str | None = None, since: date | None = None, until: date | None = None
+    ) -> list[dict[str, Any]]:
+        """Return stored alerts in the `Alert.to_dict()` form (plus `detected_at`), by the period
+        they fired in. `dyad` ("IRN-USA", code prefixes, either direction) and the inclusive
+        `since`/`until` on the firing period filter them."""
+        from tocsin.warn import dyad_matches, parse_dyad
+
+        if not self._has_relation("alerts"):
+            return []
+        wanted = parse_dyad(dyad) if dyad is not None else None
+        clauses, params = ["TRUE"], []
+        if since is not None:
+            clauses.append('"end" >= ?')
+            params.append(since)
+        if until is not None:
+            clauses.append("fired <= ?")
+            params.append(until)
+        rows = self._query(
+            f"SELECT record, detected_at FROM alerts WHERE {' AND '.join(clauses)} "
+            "ORDER BY fired, dyad, alert_id",
+            params,
+        )
+        records = []
+        for record, detected_at in rows:
+            alert = json.loads(record)
+            if wanted is None or dyad_matches(alert["dyad"], wanted):
+                records.append({**alert, "detected_at": _iso_utc(detected_at)})
+        return records
+
+    def alerts_frame(
+        self, *, dyad: str | None = None, since: date | None = None, until: date | None = None
+    ) -> pandas.DataFrame:
+        """Return stored alerts as a pandas DataFrame, one row per alert as `alerts()` (the
+        `moved` and `evidence` columns hold their dicts and lists). For notebooks."""
+        import pandas
+
+        return pandas.DataFrame.from_records(self.alerts(dyad=dyad, since=since, until=until))
+
+    def series_frame(self, **options: Any) -> pandas.DataFrame:
+        """Return a dyad's or an actor's event series as a pandas DataFrame, one row per period;
+        takes the keyword arguments of `tocsin.warn.series` (dyad=, actor=, by=, since=, …)."""
+        from tocsin.warn import series_frame
+
+        return series_frame(self, **options)
+
     def counts(self) -> dict[str, int]:
         """Return how many articles, events, quotes, mentions and rejections are stored."""
         row = self._query(
@@ -1202,11 +1346,7 @@ def _event_row(event: Event) -> list[Any]:
         attribution.quoted,
         location.name if location else None,
         location.country if location else None,
-        *(
-            (location.admin1, location.lat, location.lon, location.geonames_id)
-            if location
-            else (None,) * 4
-        ),
+        *((location.admin1, location.lat, location.lon, location.geonames_id) if location else (None,) * 4),
         *((location.precision, location.method) if location else (None, None)),
         event.predicate,
         *event.predicate_span,

@@ -145,6 +145,19 @@ class Attribution:
         }
 
 
+def source_chain(attribution: dict[str, Any]) -> str:
+    """The chain of sources an event rests on, as one line: "a source (anonymous) → the Guardian
+    → The Jerusalem Post", or "article's own voice → …" when the article asserts it itself."""
+    speaker = attribution.get("speaker")
+    chain: list[str] = []
+    if speaker:
+        chain.append(speaker["text"] + (" (anonymous)" if speaker.get("anonymous") else ""))
+    else:
+        chain.append("article's own voice")
+    chain.extend(attribution.get("via") or [])
+    return " → ".join(chain)
+
+
 @dataclass(frozen=True, slots=True)
 class Quote:
     """A direct or indirect quotation: its content span, speaker, cue verb and relay chain."""
@@ -321,4 +334,119 @@ class CodedArticle:
             "anonymous_events": anonymous,
             "anonymous_share": (anonymous / total) if total else 0.0,
             "named_sources": len(named),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesPoint:
+    """One period (a day, or a week starting on Monday) of a dyad's or an actor's event series.
+
+    Counts are of consolidated events (one per date, source, target and CAMEO code, however many
+    articles report it). `total_events` is every coded event of the period in the database, and the
+    `*_per_1k` fields divide by it (per thousand), since news volume varies a lot.
+    """
+
+    period: date
+    by: str  # day | week
+    events: int
+    verbal_cooperation: int
+    material_cooperation: int
+    verbal_conflict: int
+    material_conflict: int
+    goldstein_sum: float
+    articles: int  # distinct articles reporting the period's events
+    total_events: int
+
+    @property
+    def goldstein_mean(self) -> float | None:
+        """The mean Goldstein weight of the period's events, None when it has none."""
+        return self.goldstein_sum / self.events if self.events else None
+
+    @property
+    def material_conflict_share(self) -> float | None:
+        """The share of the period's events that are material conflict (QuadClass 4)."""
+        return self.material_conflict / self.events if self.events else None
+
+    def per_1k(self, value: float) -> float | None:
+        """`value` per thousand coded events of the period, None when the period has none."""
+        return 1000.0 * value / self.total_events if self.total_events else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the point as a JSON-ready dict (one row of `tocsin series`)."""
+        mean, share = self.goldstein_mean, self.material_conflict_share
+        events_1k, conflict_1k = self.per_1k(self.events), self.per_1k(self.material_conflict)
+        goldstein_1k = self.per_1k(self.goldstein_sum)
+        return {
+            "period": self.period.isoformat(),
+            "by": self.by,
+            "events": self.events,
+            "verbal_cooperation": self.verbal_cooperation,
+            "material_cooperation": self.material_cooperation,
+            "verbal_conflict": self.verbal_conflict,
+            "material_conflict": self.material_conflict,
+            "goldstein_sum": round(self.goldstein_sum, 3),
+            "goldstein_mean": None if mean is None else round(mean, 3),
+            "material_conflict_share": None if share is None else round(share, 3),
+            "articles": self.articles,
+            "total_events": self.total_events,
+            "events_per_1k": None if events_1k is None else round(events_1k, 3),
+            "material_conflict_per_1k": None if conflict_1k is None else round(conflict_1k, 3),
+            "goldstein_sum_per_1k": None if goldstein_1k is None else round(goldstein_1k, 3),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """An escalation detected on a dyad, with what moved and the events that drove it.
+
+    `start` is the first period of the rise, `fired` the period in which the change test crossed
+    its threshold and `end` that period's last day. `moved` maps a measure ("material conflict
+    share") to its (baseline, window) values; `evidence` holds the driving events with their
+    sentences and source chains; `anonymous` counts the reports among them that rest on anonymous
+    sources.
+    """
+
+    alert_id: str
+    dyad: str
+    by: str
+    start: date
+    fired: date
+    end: date
+    score: float
+    threshold: float
+    events: int
+    articles: int
+    anonymous: int
+    moved: dict[str, tuple[float | None, float | None]] = field(default_factory=dict, compare=False)
+    evidence: tuple[dict[str, Any], ...] = ()
+    kind: str = "escalation"
+
+    @property
+    def summary(self) -> str:
+        """One line saying what moved, e.g. "material conflict share 0.10 → 0.60"."""
+        parts = []
+        for name, (before, after) in self.moved.items():
+            shown_before = "–" if before is None else f"{before:.2f}"
+            shown_after = "–" if after is None else f"{after:.2f}"
+            parts.append(f"{name} {shown_before} → {shown_after}")
+        return "; ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the alert as a JSON-ready dict: the stored record and `tocsin alerts` JSONL."""
+        return {
+            "alert_id": self.alert_id,
+            "kind": self.kind,
+            "dyad": self.dyad,
+            "by": self.by,
+            "start": self.start.isoformat(),
+            "fired": self.fired.isoformat(),
+            "end": self.end.isoformat(),
+            "score": round(self.score, 3),
+            "threshold": self.threshold,
+            "events": self.events,
+            "articles": self.articles,
+            "anonymous": self.anonymous,
+            "summary": self.summary,
+            "moved": {name: list(values) for name, values in self.moved.items()},
+            "evidence": list(self.evidence),
         }
