@@ -219,3 +219,9 @@ def test_a_statement_reporting_another_event_is_only_its_attribution() -> None:
     assert all(e.cameo != "010" for e in events)
     ban = next(e for e in events if e.cameo_root == "17")
     assert ban.attribution.speaker is not None
+
+
+def test_a_protest_abroad_addresses_the_government_where_it_happens() -> None:
+    events = code("Hundreds of Iraqi Kurds demonstrated in Berlin on Sunday.", date=DAY)
+    protest = next(e for e in events if e.cameo_root == "14")
+    assert protest.target is not None and protest.target.code == "DEUGOV"

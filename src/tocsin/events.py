@@ -853,18 +853,21 @@ def _court_of(verb: Token, context: CodingContext) -> Token | None:
     return None
 
 
-def _implicit_target(code: str, source: ActorMention) -> ActorMention | None:
-    """The target CAMEO coders assume when the text names none: protests address the government."""
+def _implicit_target(code: str, source: ActorMention, place: str | None = None) -> ActorMention | None:
+    """The target CAMEO coders assume when the text names none: a protest addresses the government
+    of the country where it happens (`place`, when the text says where), else the protesters' own."""
     if code[:2] == "14" and source.country and source.role != "GOV" and source.kind != "country":
+        country = place or source.country
+        whose = "the government where the protest took place" if place else "the protesters' own government"
         return ActorMention(
             text="(the government)",
             start=source.start,
             end=source.start,
-            code=source.country + "GOV",
-            country=source.country,
+            code=country + "GOV",
+            country=country,
             role="GOV",
             kind="government",
-            rule="implicit: a protest addresses the protesters' own government",
+            rule=f"implicit: a protest addresses {whose}",
         )
     return None
 
@@ -960,7 +963,12 @@ def code_sentence_events(
             if targets:
                 break
         if not targets:
-            targets = [_implicit_target(code, sources[0]) if sources else None]
+            place = None
+            if code[:2] == "14" and sources:
+                where = _event_location(context, predicate, anchor, sentence, sources[0], None)
+                if where is not None and where.country and where.method.startswith(("governed", "sentence")):
+                    place = where.country
+            targets = [_implicit_target(code, sources[0], place) if sources else None]
         for source in sources:
             for target in targets:
                 if target is not None and target.code == source.code and len(targets) > 1:
