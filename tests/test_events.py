@@ -225,3 +225,16 @@ def test_a_protest_abroad_addresses_the_government_where_it_happens() -> None:
     events = code("Hundreds of Iraqi Kurds demonstrated in Berlin on Sunday.", date=DAY)
     protest = next(e for e in events if e.cameo_root == "14")
     assert protest.target is not None and protest.target.code == "DEUGOV"
+
+
+def test_implicit_targets_of_curfews_and_attacks_abroad() -> None:
+    curfew = next(
+        e
+        for e in code("Turkish authorities imposed a curfew in Cizre on Monday.", date=DAY)
+        if e.cameo[:3] == "172"
+    )
+    assert curfew.target is not None and curfew.target.code == "TURCVL"
+    shelling = [
+        e for e in code("Israeli tanks fired shells at targets in Jericho.", date=DAY) if e.cameo_root == "19"
+    ]
+    assert shelling and shelling[0].target is not None and shelling[0].target.country == "PSE"

@@ -869,6 +869,29 @@ def _implicit_target(code: str, source: ActorMention, place: str | None = None) 
             kind="government",
             rule=f"implicit: a protest addresses {whose}",
         )
+    population = place or source.country
+    if code[:3] in {"172", "132"} and population:
+        return ActorMention(
+            text="(the population)",
+            start=source.start,
+            end=source.start,
+            code=population + "CVL",
+            country=population,
+            role="CVL",
+            kind="group",
+            rule="implicit: curfews, bans and restrictions fall on the people where they are imposed",
+        )
+    if code[:2] in {"18", "19", "20"} and place and place != source.country:
+        return ActorMention(
+            text="(the place attacked)",
+            start=source.start,
+            end=source.start,
+            code=place,
+            country=place,
+            role=None,
+            kind="country",
+            rule="implicit: an attack in another country is an attack on that country",
+        )
     return None
 
 
@@ -964,7 +987,7 @@ def code_sentence_events(
                 break
         if not targets:
             place = None
-            if code[:2] == "14" and sources:
+            if (code[:2] in {"14", "18", "19", "20"} or code[:3] in {"172", "132"}) and sources:
                 where = _event_location(context, predicate, anchor, sentence, sources[0], None)
                 if where is not None and where.country and where.method.startswith(("governed", "sentence")):
                     place = where.country
