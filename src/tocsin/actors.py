@@ -345,20 +345,34 @@ class DocumentActors:
         nearest: ActorMention | None = None
         not_modifier: ActorMention | None = None
         subject: ActorMention | None = None
+        earlier_subject: ActorMention | None = None  # the subject of the previous sentence
+        previous_start = self._sentence_start_before(sentence_start)
         for index, candidate in reversed(self._ordered):
             if index >= token.i:
                 continue
+            if index < previous_start:
+                break
             if not (candidate.kind in wanted or (lower in GROUP_PRONOUNS and candidate.kind == "group")):
                 continue
-            if index < sentence_start and not_modifier is not None:
-                break  # no subject of this sentence is left to find
             dep = self.doc[index].dep_
             nearest = nearest or candidate
-            if index >= sentence_start and dep in {"nsubj", "nsubjpass"}:
-                subject = candidate
-                break
+            if dep in {"nsubj", "nsubjpass"}:
+                if index >= sentence_start:
+                    subject = candidate
+                    break
+                earlier_subject = candidate  # keep going back: the main clause's subject comes first
             if not_modifier is None and dep not in {"poss", "compound"}:
                 not_modifier = candidate
+        if nearest is None:  # nothing in this or the previous sentence: the nearest before
+            for index, candidate in reversed(self._ordered):
+                if index < token.i and (
+                    candidate.kind in wanted or (lower in GROUP_PRONOUNS and candidate.kind == "group")
+                ):
+                    nearest = candidate
+                    break
+        # a pronoun that opens its sentence as subject continues the previous sentence's subject
+        if subject is None and token.dep_ in {"nsubj", "nsubjpass"} and earlier_subject is not None:
+            subject = earlier_subject
         chosen = subject or not_modifier or nearest
         for mention in [chosen] if chosen is not None else []:
             return ActorMention(
@@ -373,6 +387,12 @@ class DocumentActors:
                 name=mention.name,
             )
         return None
+
+    def _sentence_start_before(self, start: int) -> int:
+        """The first token of the sentence before the one starting at token `start` (0 if none)."""
+        if start == 0:
+            return 0
+        return self.doc[start - 1].sent.start
 
     def _bound_possessive(self, token: Token) -> ActorMention | None:
         """A possessive bound by the subject of its clause ("Iran mobilised its/their allies")."""
