@@ -225,6 +225,11 @@ class DocumentActors:
         # lower-case name → (name, code, country, role, evidence)
         self.learned: dict[str, tuple[str, str, str | None, str | None, str]] = {}
         self._cache: dict[int, ActorMention | None] = {}
+        self._tables = (
+            *self.coder.organisation_tables(),
+            self.coder.countries,
+            self.coder.roles,
+        )
         self._depth = 0
         self._ordered: list[tuple[int, ActorMention]] = []
         self.home: tuple[str, str] | None = None  # (country, why) once all phrases are coded
@@ -436,6 +441,8 @@ class DocumentActors:
             if self.text.count("(", start, end) > self.text.count(")", start, end):
                 end = self.doc[following].idx + 1  # close "(CENTCOM"
         text = self.text[start:end]
+        if self._cannot_be_an_actor(head, description):
+            return None
 
         country: str | None = None
         role: str | None = None
@@ -688,6 +695,23 @@ class DocumentActors:
             rule="; ".join(reasons),
             name=name,
         )
+
+    def _cannot_be_an_actor(self, head: Token, description: list[Token]) -> bool:
+        """A quick test that skips the table scans for plain common-noun phrases ("the building",
+        "a suspected gas leak"): no word of the phrase can start a lexicon entry, and nothing else
+        (a name, a pronoun, an apposition, a complement, a remembered word) could code it."""
+        if self.coder.dictionaries or head.pos_ != "NOUN" or head.lemma_.lower() in _OF_HEADS:
+            return False
+        if any(child.dep_ in {"appos", "prep"} for child in head.children):
+            return False
+        for token in description:
+            if token.pos_ in {"PROPN", "PRON"} or token.ent_type_ or token.lower_ in self.people:
+                return False
+            if token.pos_ in {"DET", "PUNCT", "NUM"}:
+                continue  # entries that start so ("The Guardian") go on with a proper noun
+            if any(table.can_start(token.text) for table in self._tables):
+                return False
+        return True
 
     def _apposed_name(self, tokens: list[Token]) -> str | None:
         """A name in apposition to a title that the tagger did not mark as a person ("Niger's

@@ -297,6 +297,11 @@ class PhraseTable:
                 return end, pattern.entry
         return None
 
+    def can_start(self, word: str) -> bool:
+        """True when some entry begins with this word (case rules aside): a cheap pre-check."""
+        parts = _cached_word_parts(word)
+        return bool(parts) and parts[0].casefold() in self._index
+
     def lookup(self, phrase: str) -> LexiconEntry | None:
         """The entry for a whole phrase (split like lexicon phrases), or None."""
         words = split_phrase(phrase)
