@@ -199,6 +199,8 @@ class ActorTally:
     judged: int = 0
     country: int = 0
     full: int = 0
+    # (gold item, gold "source->target", what tocsin coded) where the countries disagree
+    disagreements: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def country_share(self) -> float:
@@ -210,7 +212,9 @@ class ActorTally:
         """full / judged."""
         return ratio(self.full, self.judged)
 
-    def add(self, source: str | None, target: str | None, events: Sequence[Event]) -> None:
+    def add(
+        self, source: str | None, target: str | None, events: Sequence[Event], item: str = ""
+    ) -> None:
         """Judge one gold item (its source and target codes) against its type-matched events."""
         if not events or source is None:
             return
@@ -218,6 +222,9 @@ class ActorTally:
         pairs = [(e.source.code, e.target.code if e.target else None) for e in events]
         if any(country_of(s) == country_of(source) and country_of(t) == country_of(target) for s, t in pairs):
             self.country += 1
+        else:
+            coded = "; ".join(describe_event(event) for event in events)
+            self.disagreements.append((item, f"{source}->{target or '-'}", coded))
         if any(actor_key(s) == actor_key(source) and actor_key(t) == actor_key(target) for s, t in pairs):
             self.full += 1
 
@@ -230,6 +237,15 @@ class ActorTally:
             "full": self.full,
             "full_share": self.full_share,
         }
+
+
+def render_disagreements(tally: ActorTally) -> str:
+    """The gold items whose actor countries tocsin got wrong, as a table."""
+    table = format_table(
+        ("item", "gold actors", "tocsin coded"),
+        [(item, gold, _shorten(coded, 90)) for item, gold, coded in tally.disagreements],
+    )
+    return f"Actor countries disagree ({len(tally.disagreements)} of {tally.judged}):\n{table}"
 
 
 @dataclass(slots=True)
@@ -350,6 +366,7 @@ class PloverReport:
                 per_type,
                 f"Not recalled ({len(self.misses)}):\n{misses}",
                 f"Recalled with another source country ({len(self.country_misses)}):\n{wrong}",
+                render_disagreements(self.actors),
             ]
         )
 
@@ -444,7 +461,7 @@ def score_plover(
             continue
         tally.recalled += 1
         report.recalled += 1
-        report.actors.add(gold.source_code, gold.target_code, hits)
+        report.actors.add(gold.source_code, gold.target_code, hits, gold.id)
         if gold.source_country is None:
             continue
         report.judged += 1
@@ -741,6 +758,7 @@ class CameoReport:
                 f"Roots, gold against tocsin:\n{confusion}",
                 f"False positives at root level ({len(self.false_positives)}):\n{fps}",
                 f"False negatives at root level ({len(self.false_negatives)}):\n{fns}",
+                render_disagreements(self.actors),
             ]
         )
 
@@ -874,7 +892,9 @@ def score_cameo(
         root_pairs = one_to_one(golds, events, 2)
         for gold_event in golds:
             roots = {code[:2] for code in (gold_event.cameo, *gold_event.alt)}
-            actors.add(gold_event.source, gold_event.target, [e for e in events if e.cameo_root in roots])
+            actors.add(
+                gold_event.source, gold_event.target, [e for e in events if e.cameo_root in roots], sid
+            )
         counts["gold"] += len(golds)
         counts["produced"] += len(events)
         counts["root"] += len(root_pairs)
