@@ -344,21 +344,20 @@ class DocumentActors:
             wanted = {"country", "government", "organisation"}
         else:
             return None
-        # Prefer a subject of the same sentence, then the nearest mention that is not a mere
-        # modifier ("Hong Kong's" in "Hong Kong's police complex"), then the nearest of all.
+        # Prefer a subject of the same sentence; for a pronoun that is itself a subject, the
+        # subject of the previous sentence; then the nearest mention that is not a mere modifier
+        # ("Hong Kong's" in "Hong Kong's police complex"); then the nearest of all.
         sentence_start = token.sent.start
+        previous_start = self._sentence_start_before(sentence_start)
+        before = ((i, m) for i, m in reversed(self._ordered) if i < token.i and m.kind in wanted)
         nearest: ActorMention | None = None
         not_modifier: ActorMention | None = None
         subject: ActorMention | None = None
         earlier_subject: ActorMention | None = None  # the subject of the previous sentence
-        previous_start = self._sentence_start_before(sentence_start)
-        for index, candidate in reversed(self._ordered):
-            if index >= token.i:
-                continue
+        for index, candidate in before:
             if index < previous_start:
+                nearest = nearest or candidate  # nothing nearer: the nearest before
                 break
-            if not (candidate.kind in wanted or (lower in GROUP_PRONOUNS and candidate.kind == "group")):
-                continue
             dep = self.doc[index].dep_
             nearest = nearest or candidate
             if dep in {"nsubj", "nsubjpass"}:
@@ -368,30 +367,12 @@ class DocumentActors:
                 earlier_subject = candidate  # keep going back: the main clause's subject comes first
             if not_modifier is None and dep not in {"poss", "compound"}:
                 not_modifier = candidate
-        if nearest is None:  # nothing in this or the previous sentence: the nearest before
-            for index, candidate in reversed(self._ordered):
-                if index < token.i and (
-                    candidate.kind in wanted or (lower in GROUP_PRONOUNS and candidate.kind == "group")
-                ):
-                    nearest = candidate
-                    break
-        # a pronoun that opens its sentence as subject continues the previous sentence's subject
-        if subject is None and token.dep_ in {"nsubj", "nsubjpass"} and earlier_subject is not None:
+        if subject is None and token.dep_ in {"nsubj", "nsubjpass"}:
             subject = earlier_subject
         chosen = subject or not_modifier or nearest
-        for mention in [chosen] if chosen is not None else []:
-            return ActorMention(
-                text=token.text,
-                start=token.idx,
-                end=token.idx + len(token.text),
-                code=mention.code,
-                country=mention.country,
-                role=mention.role,
-                kind=mention.kind,
-                rule=f"pronoun '{token.text}' -> '{mention.text}'",
-                name=mention.name,
-            )
-        return None
+        if chosen is None:
+            return None
+        return _referring(token, chosen, f"pronoun '{token.text}' -> '{chosen.text}'")
 
     def _sentence_start_before(self, start: int) -> int:
         """The first token of the sentence before the one starting at token `start` (0 if none)."""
@@ -418,17 +399,7 @@ class DocumentActors:
         is_person = mention.kind == "person"
         if (token.lower_ in PERSON_PRONOUNS) != is_person:
             return None
-        return ActorMention(
-            text=token.text,
-            start=token.idx,
-            end=token.idx + len(token.text),
-            code=mention.code,
-            country=mention.country,
-            role=mention.role,
-            kind=mention.kind,
-            rule=f"possessive '{token.text}' bound by the subject '{mention.text}'",
-            name=mention.name,
-        )
+        return _referring(token, mention, f"possessive '{token.text}' bound by the subject '{mention.text}'")
 
     def _code_head(self, head: Token) -> ActorMention | None:
         tokens = _phrase_tokens(head)
@@ -753,6 +724,13 @@ def split_code(code: str) -> tuple[str | None, str | None]:
     rest = code[3:] if country else code
     role = rest[:3] if rest[:3] in ROLE_CODES else None
     return country, role
+
+
+def _referring(token: Token, referent: ActorMention, rule: str) -> ActorMention:
+    """A mention at `token` (a pronoun or possessive) that stands for `referent`."""
+    return dataclasses.replace(
+        referent, text=token.text, start=token.idx, end=token.idx + len(token.text), rule=rule
+    )
 
 
 def _modifies(token: Token, head: Token) -> bool:
