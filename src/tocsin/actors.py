@@ -26,7 +26,7 @@ from tocsin.lexicon import (
     organisation_table,
     role_table,
 )
-from tocsin.syntax import subject_of
+from tocsin.syntax import children_with, subject_of
 from tocsin.types import ActorMention, KnownPerson
 
 LOGGER = logging.getLogger(__name__)
@@ -560,7 +560,7 @@ class DocumentActors:
         if country is None and code is None and role in DOMESTIC_ROLES:
             for prep in head.rights:
                 if prep.dep_ == "prep" and prep.lower_ in {"in", "from"}:
-                    for pobj in children_with_dep(prep, "pobj"):
+                    for pobj in children_with(prep, "pobj"):
                         place = self.mention_for(pobj)
                         if place and place.country and place.kind in {"country", "government"}:
                             country = place.country
@@ -743,11 +743,6 @@ def _modifies(token: Token, head: Token) -> bool:
             return False
         token = token.head
     return False
-
-
-def children_with_dep(token: Token, dep: str) -> list[Token]:
-    """The token's children with one dependency label."""
-    return [child for child in token.children if child.dep_ == dep]
 
 
 def _name_tokens(head: Token) -> list[Token]:

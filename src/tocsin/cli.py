@@ -160,6 +160,14 @@ def _db(db: Path | None) -> Path:
     return db or _settings().db or Path(DEFAULT_DB)
 
 
+def _existing_db(db: Path | None) -> Path:
+    """The database, which must exist (reading commands never create one)."""
+    path = _db(db)
+    if not path.exists():
+        raise _fail(f"{path}: no such database (run `tocsin ingest` first)")
+    return path
+
+
 def _options(lexicon: list[Path] | None, dictionaries: list[Path] | None = None) -> Options:
     """Options for a run: the settings file's lexicons and dictionaries, then the command line's.
     The dictionaries are loaded now so that a bad file fails early."""
@@ -418,9 +426,7 @@ def events_command(
     ] = None,
 ) -> None:
     """List stored events, filtered by actor, date and place."""
-    db = _db(db)
-    if not db.exists():
-        raise _fail(f"{db}: no such database (run `tocsin ingest` first)")
+    db = _existing_db(db)
     try:
         with Store(db, read_only=True) as store:
             records = store.events(
@@ -562,9 +568,7 @@ def export_command(
     """Export stored events as GDELT 2.0 rows, PLOVER JSON, Parquet, CSV or JSONL."""
     from tocsin.export import export_events
 
-    db = _db(db)
-    if not db.exists():
-        raise _fail(f"{db}: no such database (run `tocsin ingest` first)")
+    db = _existing_db(db)
     try:
         with Store(db, read_only=True) as store:
             result = export_events(
@@ -621,9 +625,7 @@ def people_command(
     output: Annotated[OutputFormat | None, typer.Option("--format", "-f")] = None,
 ) -> None:
     """List what tocsin has learned about named people: code, evidence, first and last seen."""
-    db = _db(db)
-    if not db.exists():
-        raise _fail(f"{db}: no such database (run `tocsin ingest` first)")
+    db = _existing_db(db)
     try:
         with Store(db, read_only=True) as store:
             people = [person.to_dict() for person in store.people().values()]
@@ -690,14 +692,6 @@ def _warn_settings(by: PeriodChoice, threshold: float, baseline: int | None) -> 
 
     chosen = {"baseline_periods": baseline} if baseline is not None else {}
     return WarnSettings.for_period(by.value, threshold=threshold, **chosen)
-
-
-def _existing_db(db: Path | None) -> Path:
-    """The database, which must exist (reading commands never create one)."""
-    path = _db(db)
-    if not path.exists():
-        raise _fail(f"{path}: no such database (run `tocsin ingest` first)")
-    return path
 
 
 def _dyad_option(value: str | None) -> str | None:

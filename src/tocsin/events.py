@@ -623,12 +623,6 @@ def _complement_targets(anchor: Token) -> list[Token]:
     return found
 
 
-def _target_token(match: PredicateMatch) -> Token | None:
-    """The first place the target may be (see `_target_tokens`)."""
-    tokens = _target_tokens(match)
-    return tokens[0] if tokens else None
-
-
 def _event_date(
     predicate: Token, sentence: Span, reference: date | None, future: bool
 ) -> tuple[date | None, str]:
@@ -838,7 +832,6 @@ def _nominal_events(sentence: Span, lexicon: PredicateLexicon) -> list[tuple[Pre
     return found
 
 
-LEGAL_ROOTS = {"11", "17"}
 FORCE_ROLES = {"MIL", "COP", "UAF", "PKO", None}
 
 
@@ -854,44 +847,34 @@ def _court_of(verb: Token, context: CodingContext) -> Token | None:
 
 
 def _implicit_target(code: str, source: ActorMention, place: str | None = None) -> ActorMention | None:
-    """The target CAMEO coders assume when the text names none: a protest addresses the government
-    of the country where it happens (`place`, when the text says where), else the protesters' own."""
-    if code[:2] == "14" and source.country and source.role != "GOV" and source.kind != "country":
-        country = place or source.country
-        whose = "the government where the protest took place" if place else "the protesters' own government"
+    """The target CAMEO coders assume when the text names none, `place` being the country where the
+    text says the event happened: a protest addresses the government there (else the protesters'
+    own), curfews and restrictions fall on the people there, an attack abroad is on that country."""
+
+    def implied(text: str, country: str, role: str | None, kind: str, why: str) -> ActorMention:
         return ActorMention(
-            text="(the government)",
+            text=text,
             start=source.start,
             end=source.start,
-            code=country + "GOV",
+            code=country + (role or ""),
             country=country,
-            role="GOV",
-            kind="government",
-            rule=f"implicit: a protest addresses {whose}",
+            role=role,
+            kind=kind,
+            rule=f"implicit: {why}",
+        )
+
+    if code[:2] == "14" and source.country and source.role != "GOV" and source.kind != "country":
+        whose = "the government where the protest took place" if place else "the protesters' own government"
+        return implied(
+            "(the government)", place or source.country, "GOV", "government", f"a protest addresses {whose}"
         )
     population = place or source.country
     if code[:3] in {"172", "132"} and population:
-        return ActorMention(
-            text="(the population)",
-            start=source.start,
-            end=source.start,
-            code=population + "CVL",
-            country=population,
-            role="CVL",
-            kind="group",
-            rule="implicit: curfews, bans and restrictions fall on the people where they are imposed",
-        )
+        why = "curfews, bans and restrictions fall on the people where they are imposed"
+        return implied("(the population)", population, "CVL", "group", why)
     if code[:2] in {"18", "19", "20"} and place and place != source.country:
-        return ActorMention(
-            text="(the place attacked)",
-            start=source.start,
-            end=source.start,
-            code=place,
-            country=place,
-            role=None,
-            kind="country",
-            rule="implicit: an attack in another country is an attack on that country",
-        )
+        why = "an attack in another country is an attack on that country"
+        return implied("(the place attacked)", place, None, "country", why)
     return None
 
 

@@ -64,7 +64,7 @@ import pycountry
 
 from tocsin import cameo
 from tocsin.errors import StoreError
-from tocsin.ingest.gdelt import COLUMN_INDEX, GDELT2_COLUMNS, country_name, fips_of
+from tocsin.ingest.gdelt import ACTOR_CODE_PARTS, COLUMN_INDEX, GDELT2_COLUMNS, country_name, fips_of
 from tocsin.lexicon import REGION_CODES, ROLE_CODES
 from tocsin.store import Store
 
@@ -237,16 +237,7 @@ def split_actor_code(code: str | None) -> dict[str, str]:
     names without the `Actor1`/`Actor2` prefix; absent parts are empty strings.
     """
     parts = dict.fromkeys(
-        (
-            "CountryCode",
-            "KnownGroupCode",
-            "EthnicCode",
-            "Religion1Code",
-            "Religion2Code",
-            "Type1Code",
-            "Type2Code",
-            "Type3Code",
-        ),
+        ACTOR_CODE_PARTS,
         "",
     )
     code = (code or "").strip().upper()

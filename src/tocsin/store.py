@@ -799,29 +799,11 @@ class Store:
         con.execute(_INSERT_ARTICLE, _article_row(article, _utc_now()))
 
     def _insert_mentions(self, con: duckdb.DuckDBPyConnection, coded: CodedArticle) -> None:
-        article_id = coded.article.id
-        rows = [
-            [article_id, m.start, m.end, m.text, m.code, m.country, m.role, m.kind, m.rule, m.name]
-            for m in coded.mentions
-        ]
+        rows = [_mention_row(coded.article.id, mention) for mention in coded.mentions]
         self._insert_many(con, "mentions", _MENTION_COLUMNS, rows)
 
     def _insert_quotes(self, con: duckdb.DuckDBPyConnection, quotes: Sequence[Quote]) -> None:
-        rows = [
-            [
-                q.article_id,
-                q.sentence_index,
-                q.start,
-                q.end,
-                q.text,
-                q.direct,
-                *_speaker_columns(q.speaker),
-                q.cue,
-                list(q.via),
-            ]
-            for q in quotes
-        ]
-        self._insert_many(con, "quotes", _QUOTE_COLUMNS, rows)
+        self._insert_many(con, "quotes", _QUOTE_COLUMNS, [_quote_row(quote) for quote in quotes])
 
     def _insert_events(self, con: duckdb.DuckDBPyConnection, events: Sequence[Event]) -> None:
         rows = [_event_row(event) for event in events]

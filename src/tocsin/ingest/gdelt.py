@@ -44,9 +44,8 @@ LOGGER = logging.getLogger(__name__)
 
 ORIGIN = "gdelt"
 
-_ACTOR_FIELDS = (
-    "Code",
-    "Name",
+# The parts a CAMEO actor code splits into, as GDELT names them after "Actor1"/"Actor2".
+ACTOR_CODE_PARTS = (
     "CountryCode",
     "KnownGroupCode",
     "EthnicCode",
@@ -56,6 +55,7 @@ _ACTOR_FIELDS = (
     "Type2Code",
     "Type3Code",
 )
+_ACTOR_FIELDS = ("Code", "Name", *ACTOR_CODE_PARTS)
 _GEO2_FIELDS = ("Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")
 
 #: The GDELT 2.0 event export: 61 tab-separated columns, no header (GDELT 2.0 event codebook).
