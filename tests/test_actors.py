@@ -31,6 +31,9 @@ def _codes(nlp: Language, text: str) -> dict[str, str | None]:
         ),
         ("Tehran rejected the offer.", "Tehran", "IRNGOV"),
         ("The Kenyan police arrested two men.", "The Kenyan police", "KENCOP"),
+        ("Young Chileans marched through the capital.", "Young Chileans", "CHLCVL"),
+        ("Turkish helicopters struck the village.", "Turkish helicopters", "TURMIL"),
+        ("Aid was refused by Syria's rulers.", "Syria's rulers", "SYRGOV"),
     ],
 )
 def test_phrases_get_country_and_role(nlp: Language, text: str, phrase: str, code: str) -> None:

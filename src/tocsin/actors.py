@@ -477,8 +477,10 @@ class DocumentActors:
                         role, kind = "GOV", "government"
                         reasons.append(f"capital '{entry.phrase}' stands for the government")
                     elif entry.kind == "demonym" and head.tag_ in {"NNPS", "NNS"}:
-                        kind = "group"
-                        reasons.append(f"people '{entry.phrase}'")
+                        # "Palestinians", "Young Algerians": a people named by its demonym are its
+                        # civilians, as the PLOVER gold codes them (PSECVL)
+                        kind, role = "group", "CVL"
+                        reasons.append(f"people '{entry.phrase}' are civilians")
                     else:
                         kind = "country"
                         reasons.append(f"country '{entry.phrase}' ({entry.origin})")

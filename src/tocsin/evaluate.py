@@ -201,6 +201,8 @@ class ActorTally:
     full: int = 0
     # (gold item, gold "source->target", what tocsin coded) where the countries disagree
     disagreements: list[tuple[str, str, str]] = field(default_factory=list)
+    # the same where the countries agree but the roles do not
+    role_disagreements: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def country_share(self) -> float:
@@ -220,13 +222,16 @@ class ActorTally:
             return
         self.judged += 1
         pairs = [(e.source.code, e.target.code if e.target else None) for e in events]
+        gold = f"{source}->{target or '-'}"
+        coded = "; ".join(describe_event(event) for event in events)
         if any(country_of(s) == country_of(source) and country_of(t) == country_of(target) for s, t in pairs):
             self.country += 1
+            if any(actor_key(s) == actor_key(source) and actor_key(t) == actor_key(target) for s, t in pairs):
+                self.full += 1
+            else:
+                self.role_disagreements.append((item, gold, coded))
         else:
-            coded = "; ".join(describe_event(event) for event in events)
-            self.disagreements.append((item, f"{source}->{target or '-'}", coded))
-        if any(actor_key(s) == actor_key(source) and actor_key(t) == actor_key(target) for s, t in pairs):
-            self.full += 1
+            self.disagreements.append((item, gold, coded))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the tally as a JSON-ready dict."""
@@ -240,12 +245,19 @@ class ActorTally:
 
 
 def render_disagreements(tally: ActorTally) -> str:
-    """The gold items whose actor countries tocsin got wrong, as a table."""
-    table = format_table(
-        ("item", "gold actors", "tocsin coded"),
-        [(item, gold, _shorten(coded, 90)) for item, gold, coded in tally.disagreements],
-    )
-    return f"Actor countries disagree ({len(tally.disagreements)} of {tally.judged}):\n{table}"
+    """The gold items whose actor countries tocsin got wrong, then those whose countries agree but
+    whose roles do not, as two tables."""
+    parts = []
+    for label, rows in (
+        ("Actor countries disagree", tally.disagreements),
+        ("Actor countries agree, roles disagree", tally.role_disagreements),
+    ):
+        table = format_table(
+            ("item", "gold actors", "tocsin coded"),
+            [(item, gold, _shorten(coded, 90)) for item, gold, coded in rows],
+        )
+        parts.append(f"{label} ({len(rows)} of {tally.judged}):\n{table}")
+    return "\n\n".join(parts)
 
 
 @dataclass(slots=True)
