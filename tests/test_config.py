@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tocsin.config import CONFIG_ENV, load_settings
+from tocsin.config import CONFIG_ENV, TOKEN_ENV, load_settings
 from tocsin.errors import ConfigError
 
 
@@ -51,6 +51,42 @@ def test_a_local_tocsin_toml_is_found(tmp_path: Path, monkeypatch: pytest.Monkey
     ],
 )
 def test_malformed_settings_name_the_file_and_the_reason(tmp_path: Path, text: str, reason: str) -> None:
+    path = tmp_path / "tocsin.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_settings(path)
+    assert str(path) in str(raised.value) and reason in str(raised.value)
+
+
+def test_the_api_token_and_body_limit_come_from_the_file_and_the_environment_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "tocsin.toml"
+    path.write_text('api_token = "from-the-file-123"\nmax_body_bytes = 500000\n', encoding="utf-8")
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    settings = load_settings(path)
+    assert (settings.api_token, settings.max_body_bytes) == ("from-the-file-123", 500_000)
+    assert "from-the-file-123" not in repr(settings)  # never logged
+    monkeypatch.setenv(TOKEN_ENV, "from-the-environment")
+    assert load_settings(path).api_token == "from-the-environment"
+    monkeypatch.delenv(CONFIG_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    path.unlink()
+    assert load_settings().api_token == "from-the-environment"  # no settings file at all
+    monkeypatch.setenv(TOKEN_ENV, "  ")
+    assert load_settings().api_token is None
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('api_token = "short"\n', "at least 8 characters"),
+        ("api_token = 12345678\n", "at least 8 characters"),
+        ("max_body_bytes = 0\n", "at least 1"),
+        ('max_body_bytes = "2MB"\n', "at least 1"),
+    ],
+)
+def test_bad_web_settings_name_the_file_and_the_reason(tmp_path: Path, text: str, reason: str) -> None:
     path = tmp_path / "tocsin.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as raised:

@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from tocsin import cameo
 from tocsin.config import Settings, load_settings
 from tocsin.errors import ConfigError, TocsinError
 from tocsin.geo import country_code
-from tocsin.ingest import parse_date, read_paths
+from tocsin.ingest import ReadOptions, parse_date, read_paths
 from tocsin.pipeline import Options, code_articles
 from tocsin.store import DEFAULT_DB, Store
 from tocsin.types import Article, CodedArticle, Rejection, source_chain
@@ -85,10 +86,24 @@ DictionaryOption = Annotated[
         help="PETRARCH/TABARI actor, agent, verb or discard dictionary; repeatable.",
     ),
 ]
+AllowPrivateOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private-urls",
+        help="Also fetch URLs whose host is a loopback, private or link-local address "
+        "(default: the settings file's allow_private_urls, else refused).",
+    ),
+]
+
+
+def _rejection_line(kind: str, rejection: Rejection, colour: str = "yellow") -> str:
+    """One console line for a rejected or skipped input; its origin and reason come from the input
+    (a file name, a feed entry id) and are escaped, so "[/]" in them is printed, not read as markup."""
+    return f"[{colour}]{kind}[/] {escape(str(rejection.origin))}: {escape(rejection.reason)}"
 
 
 def _fail(message: str, code: int = EXIT_ERROR) -> typer.Exit:
-    stderr.print(f"[bold red]error:[/] {message}", highlight=False)
+    stderr.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -136,13 +151,18 @@ def _default_format(requested: OutputFormat | None) -> OutputFormat:
 
 
 def _articles_reporting(
-    paths: Iterable[str | Path], default_date: date | None, outlet: str | None, rejected: list[Rejection]
+    paths: Iterable[str | Path],
+    default_date: date | None,
+    outlet: str | None,
+    rejected: list[Rejection],
+    allow_private: bool = False,
 ) -> Iterator[Article]:
     """Articles from the inputs; each rejection is printed as one line and collected."""
-    for item in read_paths(paths, default_date=default_date, outlet=outlet):
+    options = ReadOptions(allow_private=allow_private)
+    for item in read_paths(paths, default_date=default_date, outlet=outlet, options=options):
         if isinstance(item, Rejection):
             rejected.append(item)
-            stderr.print(f"[yellow]rejected[/] {item.origin}: {item.reason}", highlight=False)
+            stderr.print(_rejection_line("rejected", item), highlight=False, soft_wrap=True)
         else:
             yield item
 
@@ -153,6 +173,11 @@ def _settings() -> Settings:
         return load_settings()
     except ConfigError as error:
         raise _fail(str(error)) from error
+
+
+def _allow_private(flag: bool) -> bool:
+    """Whether URLs on private addresses are fetched: `--allow-private-urls` or the settings file."""
+    return flag or _settings().allow_private_urls
 
 
 def _db(db: Path | None) -> Path:
@@ -306,12 +331,15 @@ def code_command(
     outlet: OutletOption = None,
     lexicon: LexiconOption = None,
     dictionary: DictionaryOption = None,
+    allow_private_urls: AllowPrivateOption = False,
 ) -> None:
     """Code articles without any database and print their events."""
     output = _default_format(output)
     rejected: list[Rejection] = []
     try:
-        articles = _articles_reporting(paths, _date_option(default_date, "--date"), outlet, rejected)
+        articles = _articles_reporting(
+            paths, _date_option(default_date, "--date"), outlet, rejected, _allow_private(allow_private_urls)
+        )
         for coded in code_articles(articles, _options(lexicon, dictionary)):
             records = [event.to_dict() for event in coded.events]
             if output is OutputFormat.table:
@@ -359,13 +387,13 @@ def ingest_command(
         bool, typer.Option("--dedup/--no-dedup", help="Link near-duplicate copies instead of coding them.")
     ] = True,
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Seconds allowed per URL.")] = 20.0,
+    allow_private_urls: AllowPrivateOption = False,
     progress: Annotated[
         bool | None, typer.Option("--progress/--no-progress", help="Progress bar (default: on a terminal).")
     ] = None,
 ) -> None:
     """Code articles and store them in the database; stored articles and near-duplicate copies are
     not coded again, non-English articles are recorded as skipped."""
-    from tocsin.ingest._paths import ReadOptions
     from tocsin.ingest.progress import IngestProgress
     from tocsin.ingest.run import IngestSettings, ingest
 
@@ -373,7 +401,11 @@ def ingest_command(
     mapping |= {"outlet": csv_outlet, "id": csv_id}
     languages = tuple(code.strip().lower() for code in (language or ["en"]))
     settings = IngestSettings(
-        read=ReadOptions(columns={k: v for k, v in mapping.items() if v}, timeout=timeout),
+        read=ReadOptions(
+            columns={k: v for k, v in mapping.items() if v},
+            timeout=timeout,
+            allow_private=_allow_private(allow_private_urls),
+        ),
         default_date=_date_option(default_date, "--date"),
         outlet=outlet,
         languages=() if "any" in languages else languages,
@@ -388,7 +420,7 @@ def ingest_command(
 
             def notice(kind: str, rejection: Rejection) -> None:
                 colour = "yellow" if kind == "rejected" else "dim"
-                bar.print(f"[{colour}]{kind}[/] {rejection.origin}: {rejection.reason}")
+                bar.print(_rejection_line(kind, rejection, colour))
 
             options = _options(lexicon, dictionary)
             options.known_people = store.people()  # what earlier runs learned about named people
@@ -451,12 +483,15 @@ def quotes_command(
     default_date: DateOption = None,
     outlet: OutletOption = None,
     output: Annotated[OutputFormat | None, typer.Option("--format", "-f")] = None,
+    allow_private_urls: AllowPrivateOption = False,
 ) -> None:
     """List the quotations in articles with speaker, cue, chain of sources and anonymity."""
     output = _default_format(output)
     rejected: list[Rejection] = []
     try:
-        articles = _articles_reporting(paths, _date_option(default_date, "--date"), outlet, rejected)
+        articles = _articles_reporting(
+            paths, _date_option(default_date, "--date"), outlet, rejected, _allow_private(allow_private_urls)
+        )
         for coded in code_articles(articles):
             records = [quote.to_dict() for quote in coded.quotes]
             if output is OutputFormat.table:
@@ -489,12 +524,14 @@ def quotes_command(
 def actors_command(
     paths: PathsArgument,
     output: Annotated[OutputFormat | None, typer.Option("--format", "-f")] = None,
+    allow_private_urls: AllowPrivateOption = False,
 ) -> None:
     """List the actor mentions found in articles, with their codes and the rule behind each."""
     output = _default_format(output)
     rejected: list[Rejection] = []
+    allow_private = _allow_private(allow_private_urls)
     try:
-        for coded in code_articles(_articles_reporting(paths, None, None, rejected)):
+        for coded in code_articles(_articles_reporting(paths, None, None, rejected, allow_private)):
             if output is OutputFormat.table:
                 table = Table(title=coded.article.title or coded.article.id)
                 for column in ("mention", "code", "kind", "why"):
@@ -600,7 +637,7 @@ def import_gdelt_command(
         nonlocal printed
         printed += 1
         if printed <= shown:
-            stderr.print(f"[yellow]rejected[/] {rejection.origin}: {rejection.reason}", highlight=False)
+            stderr.print(_rejection_line("rejected", rejection), highlight=False, soft_wrap=True)
 
     try:
         db = _db(db)
@@ -862,6 +899,7 @@ def watch_command(
     by: ByOption = PeriodChoice.week,
     threshold: ThresholdOption = 4.0,
     baseline: BaselineOption = None,
+    allow_private_urls: AllowPrivateOption = False,
 ) -> None:
     """Keep ingesting feeds and folders, and print new alerts as they appear (Ctrl-C stops)."""
     import time
@@ -871,7 +909,10 @@ def watch_command(
 
     seconds = _every_seconds(every)
     warn_settings = _warn_settings(by, threshold, baseline)
-    ingest_settings = IngestSettings(default_date=_date_option(default_date, "--date"))
+    ingest_settings = IngestSettings(
+        read=ReadOptions(allow_private=_allow_private(allow_private_urls)),
+        default_date=_date_option(default_date, "--date"),
+    )
     path = _db(db)
     cycle = 0
     try:
@@ -886,7 +927,7 @@ def watch_command(
                     ingest_settings,
                     options,
                     notice=lambda kind, rejection: stderr.print(
-                        f"[yellow]{kind}[/] {rejection.origin}: {rejection.reason}", highlight=False
+                        _rejection_line(kind, rejection), highlight=False, soft_wrap=True
                     ),
                 )
                 new = store.add_alerts(detect_alerts(store, settings=warn_settings, save=False))
@@ -967,6 +1008,51 @@ def backtest_command(
         line += f"; precision {precision}, recall {recall}"
         line += f" ({result.episodes_found} of {result.episodes} episodes)"
     stdout.print(line, highlight=False)
+
+
+@app.command("serve")
+def serve_command(
+    db: DbOption = None,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (default: this machine only).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    max_body_bytes: Annotated[
+        int | None,
+        typer.Option("--max-body-bytes", min=1, help="Largest request body (default: settings, else 2 MB)."),
+    ] = None,
+    lexicon: LexiconOption = None,
+    dictionary: DictionaryOption = None,
+    allow_private_urls: AllowPrivateOption = False,
+) -> None:
+    """Serve the REST API (/api, schema at /openapi.json) and the dashboard over the database. It
+    holds the database open for writing: add articles through POST /api/articles meanwhile."""
+    import uvicorn
+
+    from tocsin.web.app import DEFAULT_MAX_BODY_BYTES, create_app
+
+    settings = _settings()
+    path = _db(db)
+    try:
+        Store(path).close()  # a locked, foreign or newer database fails here, in one line
+        options = _options(lexicon, dictionary)
+    except TocsinError as error:
+        raise _fail(str(error)) from error
+    web = create_app(
+        path,
+        api_token=settings.api_token,
+        max_body_bytes=max_body_bytes or settings.max_body_bytes or DEFAULT_MAX_BODY_BYTES,
+        options=options,
+        allow_private_urls=_allow_private(allow_private_urls),
+    )
+    writing = "on (api_token set)" if settings.api_token else "off (no api_token configured)"
+    stderr.print(f"serving {path} at http://{host}:{port}/ — writing {writing}", highlight=False)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        stderr.print(
+            f"[yellow]warning:[/] listening on {host}, not only this machine; the server speaks plain HTTP",
+            highlight=False,
+        )
+    uvicorn.run(web, host=host, port=port, log_level="warning", access_log=False)
 
 
 def main() -> None:

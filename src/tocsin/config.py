@@ -9,8 +9,12 @@ set. Command-line options add to (lists) or override (single values) what the fi
     dictionaries = ["dicts/Phoenix.Countries.actors.txt", "dicts/Phoenix.agents.txt"]
     lexicons = ["our-predicates.tsv"]
     workers = 2
+    allow_private_urls = false   # true: also fetch URLs on loopback, private, link-local addresses
+    api_token = "a long random string"   # enables POST /api/articles of `tocsin serve`
+    max_body_bytes = 2000000     # the largest request body `tocsin serve` accepts
 
-Relative paths are read from the file's own folder.
+Relative paths are read from the file's own folder. `$TOCSIN_API_TOKEN`, when set, is the API token
+and overrides the file's (keep the token out of files others can read).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import logging
 import os
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,17 +33,29 @@ LOGGER = logging.getLogger(__name__)
 
 CONFIG_ENV = "TOCSIN_CONFIG"
 CONFIG_NAME = "tocsin.toml"
-KNOWN_KEYS = {"db", "dictionaries", "lexicons", "workers"}
+TOKEN_ENV = "TOCSIN_API_TOKEN"
+KNOWN_KEYS = {
+    "db",
+    "dictionaries",
+    "lexicons",
+    "workers",
+    "allow_private_urls",
+    "api_token",
+    "max_body_bytes",
+}
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """What a settings file says; empty when there is none."""
+    """What a settings file says (and `$TOCSIN_API_TOKEN`); empty when there is neither."""
 
     db: Path | None = None
     dictionaries: tuple[Path, ...] = ()
     lexicons: tuple[Path, ...] = ()
     workers: int | None = None
+    allow_private_urls: bool = False  # fetch URLs whose host is loopback, private or link-local
+    api_token: str | None = field(default=None, repr=False)  # enables the web API's writing
+    max_body_bytes: int | None = None  # the web server's request body limit
     origin: Path | None = None  # the file the settings came from
 
 
@@ -58,7 +74,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
     """Read the settings file in force (see `settings_path`); `ConfigError` names what is wrong."""
     found = settings_path(path)
     if found is None:
-        return Settings()
+        return Settings(api_token=_token_from_env())
     try:
         raw = found.read_bytes()
     except OSError as error:
@@ -81,6 +97,9 @@ def load_settings(path: str | Path | None = None) -> Settings:
         dictionaries=_paths(data, "dictionaries", base, found),
         lexicons=_paths(data, "lexicons", base, found),
         workers=_positive_int(data, "workers", found),
+        allow_private_urls=_bool(data, "allow_private_urls", found),
+        api_token=_token_from_env() or _token(data, "api_token", found),
+        max_body_bytes=_positive_int(data, "max_body_bytes", found),
         origin=found,
     )
     LOGGER.debug("settings from %s: %s", found, settings)
@@ -117,3 +136,23 @@ def _positive_int(data: dict[str, Any], key: str, origin: Path) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ConfigError(str(origin), f"`{key}` must be a whole number of at least 1")
     return value
+
+
+def _bool(data: dict[str, Any], key: str, origin: Path) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise ConfigError(str(origin), f"`{key}` must be true or false")
+    return value
+
+
+def _token_from_env() -> str | None:
+    return os.environ.get(TOKEN_ENV, "").strip() or None
+
+
+def _token(data: dict[str, Any], key: str, origin: Path) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value.strip()) < 8:
+        raise ConfigError(str(origin), f"`{key}` must be a string of at least 8 characters")
+    return value.strip()

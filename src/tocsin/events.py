@@ -624,12 +624,11 @@ def _complement_targets(anchor: Token) -> list[Token]:
 
 
 def _event_date(
-    predicate: Token, sentence: Span, reference: date | None, future: bool
+    predicate: Token, dates: list[Span], reference: date | None, future: bool
 ) -> tuple[date | None, str]:
-    """The day of the predicate from a date expression attached to it, else the article date."""
-    for entity in sentence.ents:
-        if entity.label_ != "DATE":
-            continue
+    """The day of the predicate from a date expression (one of `dates`, its sentence's DATE
+    entities) attached to it, else the article date."""
+    for entity in dates:
         token = entity.root
         for _ in range(8):
             if token == predicate:
@@ -674,6 +673,21 @@ class CodingContext:
     lexicon: PredicateLexicon
     patterns: tuple[VerbPatterns, ...] = ()
     places: DocumentPlaces | None = None  # the article's resolved places (None: no locations)
+    # the DATE entities of each sentence (by its first token), found once per sentence: asking
+    # spaCy for a span's entities walks every entity of the document
+    _dates: dict[int, list[Span]] = field(default_factory=dict, compare=False, repr=False)
+
+    def dates_in(self, sentence: Span) -> list[Span]:
+        """The DATE entities inside `sentence`."""
+        found = self._dates.get(sentence.start)
+        if found is None:
+            if not self._dates:
+                for entity in self.doc.ents:
+                    if entity.label_ == "DATE":
+                        self._dates.setdefault(entity.sent.start, []).append(entity)
+                self._dates.setdefault(-1, [])  # marks the document as scanned
+            found = self._dates.get(sentence.start, [])
+        return found
 
 
 def _conjuncts(token: Token) -> list[Token]:
@@ -1043,7 +1057,7 @@ def _make_event(
     predicate, anchor = match.predicate, match.anchor
     info = cameo.lookup(code)
     event_date, date_basis = _event_date(
-        anchor, sentence, context.article_date, future=modality == "intended"
+        anchor, context.dates_in(sentence), context.article_date, future=modality == "intended"
     )
     attribution = attribute(predicate)
     confidence = 0.55

@@ -574,6 +574,8 @@ class _Context:
     countries: set[str] = field(default_factory=set)
     admin1s: set[tuple[str, str]] = field(default_factory=set)
     points: list[tuple[float, float, str]] = field(default_factory=list)  # lat, lon, folded name
+    added: int = 0  # points added, repeats included (a name said again adds no new point)
+    _known: set[tuple[float, float, str]] = field(default_factory=set)
 
     def bonus(self, place: Place, own: str) -> float:
         score = 0.0
@@ -599,7 +601,11 @@ class _Context:
         elif place.admin1:
             self.admin1s.add((place.country, place.admin1))
         if place.precision != "country" or place.population < 20_000_000:
-            self.points.append((place.lat, place.lon, folded))
+            self.added += 1
+            point = (place.lat, place.lon, folded)
+            if point not in self._known:  # one point per place and name: linear in places
+                self._known.add(point)
+                self.points.append(point)
 
 
 class DocumentPlaces:
@@ -695,7 +701,7 @@ class DocumentPlaces:
             self._decide(mention, lookups[id(mention)], context)
         # a second round: names settled in the first are context for those left open
         settled = [m for m in everyone if m.place is not None and not m.why.startswith("ambiguous")]
-        if len(settled) > len(context.points) and any(m.why.startswith("ambiguous") for m in everyone):
+        if len(settled) > context.added and any(m.why.startswith("ambiguous") for m in everyone):
             for mention in settled:
                 if mention.place is not None:
                     context.add(mention.place, fold_name(mention.text))

@@ -10,7 +10,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from tocsin.errors import ModelError
+from tocsin.errors import InputError, ModelError
 from tocsin.types import Article, Sentence
 
 LOGGER = logging.getLogger(__name__)
@@ -65,10 +65,22 @@ def sentences_of(doc: Doc) -> tuple[Sentence, ...]:
     return tuple(sentences)
 
 
+def checked_text(article: Article, nlp: Language) -> str:
+    """Return the article's text, or raise `InputError` when it is longer than the model accepts
+    (`nlp.max_length`, a million characters), instead of spaCy's error."""
+    if len(article.text) > nlp.max_length:
+        raise InputError(
+            article.origin or article.id,
+            f"article text is {len(article.text):,} characters, over the parser's {nlp.max_length:,} limit",
+        )
+    return article.text
+
+
 def parse_article(article: Article, nlp: Language | None = None) -> ParsedArticle:
-    """Parse one article's text into a spaCy document and sentences."""
+    """Parse one article's text into a spaCy document and sentences; raises `InputError` for a
+    text longer than the model accepts."""
     nlp = nlp or load_model()
-    doc = nlp(article.text)
+    doc = nlp(checked_text(article, nlp))
     return ParsedArticle(article, doc, sentences_of(doc))
 
 
@@ -79,8 +91,12 @@ def parse_articles(
     batch_size: int = 16,
     n_process: int = 1,
 ) -> Iterator[ParsedArticle]:
-    """Parse articles in a stream with `nlp.pipe`; `n_process > 1` uses spaCy's process pool."""
+    """Parse articles in a stream with `nlp.pipe`; `n_process > 1` uses spaCy's process pool.
+
+    Raises `InputError` at an article longer than the model accepts (the readers never make one:
+    they reject texts over `tocsin.ingest.text.MAX_ARTICLE_CHARS`).
+    """
     nlp = nlp or load_model()
-    pairs = ((article.text, article) for article in articles)
+    pairs = ((checked_text(article, nlp), article) for article in articles)
     for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
         yield ParsedArticle(article, doc, sentences_of(doc))

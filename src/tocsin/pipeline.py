@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -111,10 +112,18 @@ def code_article(
 def code_articles(
     articles: Iterable[Article], options: Options | None = None, nlp: Language | None = None
 ) -> Iterator[CodedArticle]:
-    """Parse and code a stream of articles with `nlp.pipe` (in worker processes if asked)."""
+    """Parse and code a stream of articles with `nlp.pipe` (in worker processes if asked). The
+    model is loaded when the first article arrives, so a stream of rejections never loads it."""
     options = options or Options()
+    stream = iter(articles)
+    first = next(stream, None)
+    if first is None:
+        return
     for parsed in parse_articles(
-        articles, nlp or load_model(), batch_size=options.batch_size, n_process=options.workers
+        itertools.chain([first], stream),
+        nlp or load_model(),
+        batch_size=options.batch_size,
+        n_process=options.workers,
     ):
         yield code_parsed(parsed, options)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -320,6 +321,44 @@ def _iso_date(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+_LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
+
+
+def _open_failure(path: str, exc: duckdb.Error) -> StoreError:
+    """The `StoreError` for a database DuckDB cannot open: one line, and for a file locked by
+    another process, which process holds it and what to do about it."""
+    message = str(exc)
+    if "Could not set lock on file" not in message:
+        return StoreError(f"{path}: cannot open as a tocsin database: {message}")
+    holder = "another process"
+    match = _LOCK_HOLDER.search(message)
+    if match:
+        pid = match.group("pid")
+        holder = f"another process (PID {pid}: {_command_line(pid) or match.group('program')})"
+    return StoreError(
+        f"{path}: the database is locked by {holder}; while one process has a tocsin database open "
+        "for writing no other can open it: wait for it or stop it (while `tocsin serve` runs, add "
+        "articles through its POST /api/articles)"
+    )
+
+
+def _command_line(pid: str) -> str:
+    """The command line of a running process (Linux `/proc`), shortened; empty when unknown."""
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return ""
+    words = [word for word in raw.decode("utf-8", "replace").split("\0") if word]
+    if len(words) > 1 and Path(words[0]).name.startswith("python"):
+        words = words[1:]  # `python …/bin/tocsin serve` reads better as `tocsin serve`
+    if len(words) > 1 and words[0] == "-m":
+        words = words[1:]
+    if not words:
+        return ""
+    text = " ".join(" ".join([Path(words[0]).name, *words[1:]]).split())
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
 class Store:
     """An open tocsin database: one DuckDB file holding articles, quotes, events and rejections.
 
@@ -330,8 +369,10 @@ class Store:
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         """Open (and, unless read-only, create) the database at `path`.
 
-        Raises `StoreError` when the file is not a DuckDB database, is locked by another process,
-        holds no tocsin schema (read-only), or was written by a newer tocsin.
+        Raises `StoreError` when the file is not a DuckDB database, is locked by another process
+        (DuckDB lets one process at a time open a file while it writes: a running `tocsin serve` or
+        `tocsin ingest`; the message names the process), holds no tocsin schema (read-only), or was
+        written by a newer tocsin.
         """
         self.path = str(path)
         self.read_only = read_only
@@ -339,12 +380,28 @@ class Store:
         try:
             self._con: duckdb.DuckDBPyConnection | None = duckdb.connect(self.path, read_only=read_only)
         except duckdb.Error as exc:
-            raise StoreError(f"{self.path}: cannot open as a tocsin database: {exc}") from exc
+            raise _open_failure(self.path, exc) from exc
         try:
             self._prepare_schema()
+            if not read_only:
+                self._checkpoint_recovered_log()
         except BaseException:
             self.close()
             raise
+
+    def _checkpoint_recovered_log(self) -> None:
+        """Fold a write-ahead log left by a process that was killed into the database file.
+
+        DuckDB replays the log on opening, so nothing committed is lost, but after some crashes it
+        keeps the log rather than checkpointing it when the connection closes, and the log would
+        then grow and be replayed by every later open. A failed checkpoint only leaves the log for
+        the next open, so it is logged, not raised."""
+        if not Path(f"{self.path}.wal").exists():
+            return
+        try:
+            self._connection().execute("CHECKPOINT")
+        except duckdb.Error as exc:
+            LOGGER.warning("%s: could not checkpoint the recovered write-ahead log: %s", self.path, exc)
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -368,6 +425,24 @@ class Store:
         if self._con is not None:
             self._con.close()
             self._con = None
+
+    def cursor_store(self, *, read_only: bool | None = None) -> Store:
+        """Return a store over a new cursor of this store's connection, for use by another thread
+        (a web request): it shares the open database and its schema, and closing it closes only the
+        cursor. `read_only` (default: as this store) refuses writes through it."""
+        cursor = self._connection().cursor()
+        store = Store.__new__(Store)
+        store.path = self.path
+        store.read_only = self.read_only if read_only is None else read_only
+        store._bulk_inserts = {}
+        store._con = cursor
+        return store
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run one read query and return its rows, for readers such as `tocsin.web.queries`: the SQL
+        text is the caller's fixed string and every value travels in `params`, never in the text.
+        DuckDB errors become `StoreError`."""
+        return self._query(sql, params)
 
     # -- schema ----------------------------------------------------------------------------------
 
@@ -549,6 +624,20 @@ class Store:
             )
             for key, name, code, country, role, evidence, article_id, first_seen, last_seen, mentions in rows
         }
+
+    def run_state(self, key: str) -> str | None:
+        """A value an ingest run keeps in the database until it finishes (so that a run started
+        again after a crash can pick it up), or None."""
+        rows = self._query("SELECT value FROM meta WHERE key = ?", [f"run:{key}"])
+        return str(rows[0][0]) if rows else None
+
+    def set_run_state(self, key: str, value: str | None) -> None:
+        """Keep `value` for `run_state(key)`, committed at once; None forgets it."""
+        with self._transaction(f"record the ingest run's {key}"):
+            con = self._connection()
+            con.execute("DELETE FROM meta WHERE key = ?", [f"run:{key}"])
+            if value is not None:
+                con.execute("INSERT INTO meta VALUES (?, ?)", [f"run:{key}", value])
 
     def add_rejection(self, rejection: Rejection, *, kind: str = "rejected") -> bool:
         """Record an input that could not be read as an article (`kind` "rejected") or that was read

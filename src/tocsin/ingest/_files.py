@@ -24,6 +24,12 @@ LOGGER = logging.getLogger(__name__)
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 """The largest file (after decompression) a reader accepts; JSONL applies it to each line."""
 
+MAX_GZIP_RATIO = 200
+"""A gzip stream that inflates to more than this many times its compressed size is refused as a
+compression bomb (news text compresses 3 to 10 times; a bomb of zeros or blank lines 1,000 times)."""
+_GZIP_RATIO_AFTER = 4 * 1024 * 1024
+"""The ratio is judged once this much has been inflated, so that small files are never refused."""
+
 SNIFF_BYTES = 8192
 """How much of a file's start is inspected to tell text from binary."""
 
@@ -94,12 +100,47 @@ def check_regular_file(path: Path, max_bytes: int | None) -> None:
         raise InputError(origin, "permission denied")
 
 
+class _BombGuard(io.RawIOBase):
+    """A gzip stream that raises `InputError` once it has inflated to more than `MAX_GZIP_RATIO`
+    times the compressed bytes read, so a gzip bomb is stopped after a few MB, not a few GB."""
+
+    def __init__(self, unzipped: gzip.GzipFile, compressed: io.BufferedIOBase, origin: str) -> None:
+        self._unzipped = unzipped
+        self._compressed = compressed
+        self._origin = origin
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self._unzipped.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._unzipped.tell()
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self._unzipped.read1(len(buffer))  # what one step inflates: a truncated stream
+        count = len(data)  # gives all it has before its EOFError
+        buffer[:count] = data
+        inflated = self._unzipped.tell()
+        if inflated > _GZIP_RATIO_AFTER and inflated > MAX_GZIP_RATIO * max(self._compressed.tell(), 1):
+            raise InputError(
+                self._origin,
+                f"gzip bomb: inflates to more than {MAX_GZIP_RATIO} times its compressed size "
+                f"(stopped after {format_size(inflated)})",
+            )
+        return count
+
+
 @contextmanager
-def open_binary(path: Path, max_bytes: int | None) -> Iterator[io.BufferedIOBase]:
+def open_binary(path: Path, max_bytes: int | None) -> Iterator[io.BufferedReader]:
     """Open a regular file for reading bytes, decompressing it on the fly when it ends in `.gz`.
 
     Raises `InputError` for a missing, unreadable, empty or non-regular file, and for one whose
-    size on disk is over `max_bytes` (None: any size).
+    size on disk is over `max_bytes` (None: any size); reading a gzip bomb raises `InputError`.
     """
     check_regular_file(path, max_bytes)
     try:
@@ -109,7 +150,7 @@ def open_binary(path: Path, max_bytes: int | None) -> Iterator[io.BufferedIOBase
     with raw:
         if is_gzip_name(path):
             with gzip.GzipFile(fileobj=raw, mode="rb") as unzipped:
-                yield unzipped
+                yield io.BufferedReader(_BombGuard(unzipped, raw, str(path)), buffer_size=1 << 16)
         else:
             yield raw
 
@@ -137,9 +178,27 @@ def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     return data
 
 
+def utf16_without_bom(sample: bytes) -> str | None:
+    """Return "utf-16-le" or "utf-16-be" when `sample` (a file's first bytes) is UTF-16 text
+    without a byte-order mark (mostly Latin script: every other byte NUL), else None."""
+    pairs = len(sample) // 2
+    if pairs < 8:
+        return None
+    even_nuls = sample[0 : pairs * 2 : 2].count(0)
+    odd_nuls = sample[1 : pairs * 2 : 2].count(0)
+    for encoding, nuls, others in (("utf-16-le", odd_nuls, even_nuls), ("utf-16-be", even_nuls, odd_nuls)):
+        if nuls >= 0.7 * pairs and others <= 0.02 * pairs:
+            text = sample[: pairs * 2].decode(encoding, errors="replace")
+            controls = sum(1 for char in text if char < " " and char not in "\t\n\r\f")
+            # 16-bit numbers below 256 (audio, images) look the same; as text they are controls
+            return encoding if controls <= 0.05 * len(text) and text.count("\ufffd") <= 2 else None
+    return None
+
+
 def binary_reason(sample: bytes) -> str | None:
-    """Return why `sample` (a file's first bytes) looks binary, or None when it looks like text."""
-    if sample.startswith(_UTF16_BOMS):
+    """Return why `sample` (a file's first bytes) looks binary, or None when it looks like text
+    (UTF-16 text, with or without a byte-order mark, counts as text)."""
+    if sample.startswith(_UTF16_BOMS) or utf16_without_bom(sample):
         return None
     if b"\x00" in sample:
         return "binary file (contains NUL bytes)"
@@ -159,29 +218,53 @@ def _looks_like_single_byte_text(sample: bytes) -> bool:
     return high / len(sample) <= 0.3
 
 
-def decode_text(data: bytes, origin: str) -> str:
-    """Decode a text file's bytes: UTF-8 (with or without a byte-order mark), UTF-16 with a BOM,
-    then Windows-1252 when the bytes still look like text.
+def codec_name(encoding: str | None) -> str | None:
+    """Return Python's name for an encoding label (`latin-1` → `iso8859-1`), or None if unknown."""
+    if not encoding:
+        return None
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        return None
+
+
+def decode_text(data: bytes, origin: str, declared: str | None = None) -> str:
+    """Decode a text file's bytes: UTF-8 (with or without a byte-order mark), UTF-16 with a BOM
+    or without one, then the `declared` encoding (a page's `charset`) when it is not UTF-8, then
+    line by line UTF-8 or Windows-1252 when the bytes still look like text (so a file that mixes
+    the two keeps both right).
 
     Raises `InputError` for binary data and for bytes that are neither UTF-8 nor plausibly text.
     """
-    reason = binary_reason(data[:SNIFF_BYTES])
+    sample = data[:SNIFF_BYTES]
+    reason = binary_reason(sample)
     if reason:
         raise InputError(origin, reason)
-    if data.startswith(_UTF16_BOMS):
+    utf16 = "utf-16" if data.startswith(_UTF16_BOMS) else utf16_without_bom(sample)
+    if utf16:
         try:
-            return data.decode("utf-16")
+            return data.decode(utf16)
         except UnicodeDecodeError:
             raise InputError(origin, "cannot decode: invalid UTF-16") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        if not _looks_like_single_byte_text(data[:SNIFF_BYTES]):
+        codec = codec_name(declared)
+        if codec and not codec.startswith("utf"):
+            return data.decode(codec, errors="replace")
+        if not _looks_like_single_byte_text(sample):
             raise InputError(
                 origin, f"cannot decode: not UTF-8 text (bad byte at offset {error.start})"
             ) from None
-    LOGGER.debug("%s: not UTF-8, decoding as Windows-1252", origin)
-    return data.decode("cp1252", errors="replace")
+    LOGGER.debug("%s: not UTF-8, decoding the lines that are not as Windows-1252", origin)
+    return "".join(_decode_mixed_line(line) for line in data.removeprefix(codecs.BOM_UTF8).splitlines(True))
+
+
+def _decode_mixed_line(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("cp1252", errors="replace")
 
 
 def decode_line(line: bytes, *, first: bool) -> str | None:

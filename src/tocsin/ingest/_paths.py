@@ -22,7 +22,7 @@ from tocsin.ingest.feeds import is_json_feed, looks_like_feed, read_feed, read_f
 from tocsin.ingest.fetch import DEFAULT_MAX_REDIRECTS, DEFAULT_TIMEOUT, fetch_url, is_url
 from tocsin.ingest.html import article_from_html, read_html_file
 from tocsin.ingest.tabular import read_csv_file, read_jsonl_file
-from tocsin.ingest.text import read_text_file
+from tocsin.ingest.text import printable_origin, read_text_file
 from tocsin.ingest.warc import read_warc_file
 from tocsin.types import Article, Rejection
 
@@ -37,6 +37,7 @@ class ReadOptions:
     columns: Mapping[str, str] = field(default_factory=dict)  # article field -> JSONL key / CSV column
     timeout: float = DEFAULT_TIMEOUT
     max_redirects: int = DEFAULT_MAX_REDIRECTS
+    allow_private: bool = False  # fetch URLs whose host is loopback, private or link-local
 
 
 Reader = Callable[[Path, ReadOptions], Iterator[Article | Rejection]]
@@ -206,7 +207,11 @@ def read_url(url: str, options: ReadOptions | None = None) -> Iterator[Article |
     options = options or ReadOptions()
     try:
         document = fetch_url(
-            url, timeout=options.timeout, max_bytes=options.max_bytes, max_redirects=options.max_redirects
+            url,
+            timeout=options.timeout,
+            max_bytes=options.max_bytes,
+            max_redirects=options.max_redirects,
+            allow_private=options.allow_private,
         )
         feed_type = any(kind in document.content_type for kind in ("rss", "atom", "feed+json"))
         if feed_type or looks_like_feed(document.data):
@@ -276,4 +281,6 @@ def read_paths(
                     item = replace(item, date=default_date)
                 if outlet:
                     item = replace(item, outlet=outlet)
+            else:  # a file name that is not UTF-8, a record id with a line break: one printable line
+                item = Rejection(printable_origin(item.origin), printable_origin(item.reason))
             yield item

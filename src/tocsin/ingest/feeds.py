@@ -11,8 +11,10 @@ text is rejected on its own and the other entries are still read.
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -21,9 +23,9 @@ import feedparser
 
 from tocsin.errors import InputError
 from tocsin.ingest._dates import parse_date
-from tocsin.ingest._files import DEFAULT_MAX_BYTES, read_bytes
+from tocsin.ingest._files import DEFAULT_MAX_BYTES, read_bytes, utf16_without_bom
 from tocsin.ingest.html import html_fragment_text
-from tocsin.ingest.text import article_from_text, split_authors
+from tocsin.ingest.text import NoArticleTextError, article_from_text, split_authors
 from tocsin.types import Article, Rejection
 
 LOGGER = logging.getLogger(__name__)
@@ -31,6 +33,8 @@ LOGGER = logging.getLogger(__name__)
 _SNIFF = 4096
 _XML_FEED_MARKERS = (b"<rss", b"<feed", b"<rdf:rdf", b"<channel")
 JSON_FEED_VERSION = "https://jsonfeed.org/version/"
+_INTERNAL_SUBSET = re.compile(rb"<!DOCTYPE[^>\[]*\[", re.IGNORECASE)
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 
 
 def _head(data: bytes) -> bytes:
@@ -72,7 +76,9 @@ def _entry_article(
     language: str | None,
 ) -> Article:
     """Build the `Article` of one feed entry; raises `InputError` when it has no text."""
-    candidates = [html_fragment_text(value) for value in (content, summary) if isinstance(value, str)]
+    candidates = [
+        html_fragment_text(value, origin=origin) for value in (content, summary) if isinstance(value, str)
+    ]
     text = max(candidates, key=len, default="")
     date = parse_date(raw_date)
     if raw_date and date is None:
@@ -80,7 +86,7 @@ def _entry_article(
     try:
         return article_from_text(
             text,
-            title=html_fragment_text(title) if title else None,
+            title=html_fragment_text(title, origin=origin) if title else None,
             date=date,
             url=url,
             outlet=outlet,
@@ -88,13 +94,36 @@ def _entry_article(
             authors=authors,
             language=language,
         )
-    except InputError:
+    except NoArticleTextError:
         raise InputError(origin, "feed entry has no text") from None
+
+
+def declares_entities(data: bytes) -> bool:
+    """True when an XML document declares entities in its DOCTYPE (`<!DOCTYPE rss [<!ENTITY …`).
+
+    Feeds have no use for them; they are what billion-laughs (exponential expansion) and external
+    entity (`SYSTEM "file:///etc/passwd"`) attacks are made of, so such a feed is refused before
+    it is parsed. A DOCTYPE that only names an external DTD is allowed: it is never fetched.
+    """
+    encoding = utf16_without_bom(data[:4096])
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        encoding = "utf-32"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    if encoding:
+        data = data.decode(encoding, errors="replace").encode("utf-8")
+    return bool(_INTERNAL_SUBSET.search(data) and _ENTITY_DECLARATION.search(data))
 
 
 def _rss_entries(data: bytes, origin: str) -> Iterator[Article | Rejection]:
     """The entries of an RSS or Atom feed, parsed by feedparser (from bytes, never a URL)."""
-    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    if declares_entities(data):
+        raise InputError(origin, "feed declares XML entities (<!ENTITY> in its DOCTYPE); refused unexpanded")
+    try:
+        parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    except Exception as error:  # feedparser's lenient parser trips over some broken markup
+        LOGGER.debug("%s: feedparser failed", origin, exc_info=True)
+        raise InputError(origin, f"not a feed: the feed parser failed ({type(error).__name__})") from None
     entries = parsed.get("entries") or []
     if not entries:
         if parsed.get("bozo"):

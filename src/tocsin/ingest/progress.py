@@ -90,9 +90,9 @@ class IngestProgress:
     def print(self, message: str) -> None:
         """Print a line above the bar (or plainly, when there is no bar)."""
         if self._progress is not None:
-            self._progress.console.print(message, highlight=False)
+            self._progress.console.print(message, highlight=False, soft_wrap=True)
         else:
-            self.console.print(message, highlight=False)
+            self.console.print(message, highlight=False, soft_wrap=True)
 
     @property
     def seconds(self) -> float:

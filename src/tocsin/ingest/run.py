@@ -6,11 +6,14 @@ results are written in input order in transactions of a few dozen articles. A tr
 whole articles with their mentions, quotes, events, fingerprints and rejections, so a run killed
 at any moment loses only the uncommitted tail, and running it again gives exactly the database an
 uninterrupted run gives: stored articles are skipped by content hash, near-duplicate decisions are
-made against the same originals in the same order, and rejections are recorded once.
+made against the same originals in the same order, rejections are recorded once, and the run codes
+with the people known when the interrupted run started (kept in the database until a run finishes),
+not with those the interrupted run had learned and committed.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections import deque
@@ -26,12 +29,15 @@ from tocsin.ingest.language import skip_reason
 from tocsin.ingest.progress import IngestProgress
 from tocsin.pipeline import Options, code_articles
 from tocsin.store import Store
-from tocsin.types import Article, CodedArticle, Rejection
+from tocsin.types import Article, CodedArticle, KnownPerson, Rejection
 
 LOGGER = logging.getLogger(__name__)
 
 Notice = Callable[[str, Rejection], None]
 """Called with ("rejected" | "skipped", rejection) as soon as an input is turned down."""
+
+KNOWN_PEOPLE_STATE = "known_people"
+"""The store's run state holding the people a run started with, until it finishes."""
 
 
 @dataclass(slots=True)
@@ -119,6 +125,40 @@ def load_duplicate_index(store: Store, threshold: float = DEFAULT_THRESHOLD) -> 
     return index
 
 
+def _people_known_at_start(store: Store, options: Options) -> Options:
+    """The options to code with: as given, with their known people saved in the store until the
+    run finishes; or, when an earlier run left its people there (it was killed or failed), that
+    run's people, so that a run started again codes every article as the whole run would have."""
+    saved = store.run_state(KNOWN_PEOPLE_STATE)
+    if saved is not None:
+        try:
+            people = {key: _known_person(record) for key, record in json.loads(saved).items()}
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            LOGGER.warning("%s: ignoring an unreadable saved ingest state (%s)", store.path, error)
+        else:
+            LOGGER.info("an earlier ingest did not finish: coding with the %d people it knew", len(people))
+            return replace(options, known_people=people, _actor_coder=None)
+    records = {key: person.to_dict() for key, person in options.known_people.items()}
+    store.set_run_state(KNOWN_PEOPLE_STATE, json.dumps(records, ensure_ascii=False))
+    return options
+
+
+def _known_person(record: dict[str, Any]) -> KnownPerson:
+    """A `KnownPerson` from its `to_dict()` record."""
+    first, last = record["first_seen"], record["last_seen"]
+    return KnownPerson(
+        name=record["name"],
+        code=record["code"],
+        country=record["country"],
+        role=record["role"],
+        evidence=record["evidence"],
+        article_id=record["article_id"],
+        seen=date.fromisoformat(last) if last else None,
+        first_seen=date.fromisoformat(first) if first else None,
+        mentions=int(record["mentions"]),
+    )
+
+
 def _coder(
     settings: IngestSettings, options: Options
 ) -> Callable[[Iterable[Article]], Iterator[CodedArticle]]:
@@ -154,10 +194,11 @@ def ingest(
 
     `notice` hears of each rejected or skipped input as it is read; `progress` is advanced for each
     article handled. Raises `StoreError` when the database cannot be written (what was committed
-    before stays).
+    before stays). Articles are coded with `options.known_people`, except after a run that did not
+    finish: then with the people that run started with (see the module's docstring).
     """
     settings = settings or IngestSettings()
-    options = options or Options()
+    options = _people_known_at_start(store, options or Options())
     report = IngestReport()
     started = time.perf_counter()
     index = load_duplicate_index(store, settings.duplicate_threshold) if settings.deduplicate else None
@@ -258,6 +299,7 @@ def ingest(
         commit()
     take_waiting(None)
     commit(force=True)
+    store.set_run_state(KNOWN_PEOPLE_STATE, None)
     report.seconds = time.perf_counter() - started
     return report
 

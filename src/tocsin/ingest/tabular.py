@@ -13,6 +13,7 @@ line number, and the lines around it are still read; the size limit applies to e
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -33,8 +34,9 @@ from tocsin.ingest._files import (
     describe_os_error,
     format_size,
     open_binary,
+    utf16_without_bom,
 )
-from tocsin.ingest.text import article_from_text, split_authors
+from tocsin.ingest.text import NoArticleTextError, article_from_text, split_authors
 from tocsin.types import Article, Rejection
 
 LOGGER = logging.getLogger(__name__)
@@ -119,18 +121,38 @@ def record_to_article(
             authors=_authors(record.get(keys["authors"])),
             language=_optional_str(record.get(keys["language"])),
         )
-    except InputError:
+    except NoArticleTextError:
         raise InputError(source, f"line {line}: empty {keys['text']!r}") from None
+    except InputError as error:
+        raise InputError(source, f"line {line}: {error.reason}") from None
 
 
-def _numbered_lines(stream: io.BufferedIOBase, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
-    """Yield (line number, bytes) for each line; bytes is None for a line over `max_bytes`."""
-    number = 0
+_BLANK_RUN_BYTES = 1 << 20
+
+
+def _blank_run(stream: io.BufferedReader) -> bytes:
+    """Read and return the whole blank lines (only spaces and line breaks) at the stream's
+    position, at most about a MB of them; nothing when the next line is not blank."""
+    head = stream.peek(_BLANK_RUN_BYTES)[:_BLANK_RUN_BYTES]
+    blank = head[: len(head) - len(head.lstrip(b" \t\r\n\f\v"))]
+    end = blank.rfind(b"\n") + 1
+    return stream.read(end) if end else b""
+
+
+def _numbered_lines(stream: io.BufferedReader, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
+    """Yield (number of its first line, bytes) for each line; bytes is None for a line over
+    `max_bytes`. A run of blank lines comes as one item, so that a file of a hundred million
+    blank lines (or a gzip stream of them) is read in seconds, not minutes."""
+    number = 1
     while True:
+        blank = _blank_run(stream)
+        if blank:
+            yield number, blank
+            number += blank.count(b"\n")
+            continue
         line = stream.readline(max_bytes + 1)
         if not line:
             return
-        number += 1
         if len(line) > max_bytes and not line.endswith(b"\n"):
             while True:  # skip the rest of the overlong line
                 rest = stream.readline(1 << 20)
@@ -139,6 +161,12 @@ def _numbered_lines(stream: io.BufferedIOBase, max_bytes: int) -> Iterator[tuple
             yield number, None
         else:
             yield number, line
+        number += 1
+
+
+def _is_utf16(sample: bytes) -> bool:
+    """True when a file's first bytes are UTF-16 text, with or without a byte-order mark."""
+    return sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or bool(utf16_without_bom(sample))
 
 
 def _parse_line(raw: bytes | None, *, source: str, line: int, max_bytes: int) -> Any:
@@ -180,7 +208,7 @@ def read_jsonl_file(
             reason = binary_reason(sample)
             if not sample:
                 reason = "empty file"
-            elif sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+            elif _is_utf16(sample):
                 reason = "cannot decode: JSONL must be UTF-8, not UTF-16"
             if reason:
                 yield Rejection(source, reason)
@@ -238,14 +266,21 @@ def read_csv_file(
     delimiter = delimiter or ("\t" if name.endswith(".tsv") else ",")
     csv.field_size_limit(max(csv.field_size_limit(), max_bytes))
     bad_lines: dict[int, str] = {}
+    read_lines: list[tuple[int, int]] = []  # (first, last) file lines of what the row so far was read from
     last_line = 0
     records = 0
 
-    def decoded_lines(stream: io.BufferedIOBase) -> Iterator[str]:
+    def decoded_lines(stream: io.BufferedReader) -> Iterator[str]:
         for number, raw in _numbered_lines(stream, max_bytes):
+            read_lines.append((number, number + max(raw.count(b"\n") - 1, 0) if raw else number))
             if raw is None:
                 bad_lines[number] = f"longer than the {format_size(max_bytes)} limit"
                 yield "\n"
+                continue
+            if not raw.strip():  # blank lines, maybe many: only their line breaks matter (csv
+                # rejects spaces between them outside a quoted field; inside one, normalisation
+                # drops the spaces of a blank line anyway)
+                yield raw.translate(None, b" \t\f\v").decode("ascii")
                 continue
             text = decode_line(raw, first=number == 1)
             if text is None:
@@ -258,6 +293,8 @@ def read_csv_file(
         with open_binary(path, None) as stream:
             sample = stream.read(SNIFF_BYTES)
             reason = binary_reason(sample) or (None if sample else "empty file")
+            if _is_utf16(sample):
+                reason = "cannot decode: CSV must be UTF-8, not UTF-16"
             if reason:
                 yield Rejection(source, reason)
                 return
@@ -270,11 +307,13 @@ def read_csv_file(
                 except StopIteration:
                     break
                 except csv.Error as error:
-                    yield Rejection(source, f"line {reader.line_num}: malformed CSV ({error})")
-                    last_line = reader.line_num
+                    last_line = read_lines[-1][1] if read_lines else last_line
+                    read_lines.clear()
+                    yield Rejection(source, f"line {last_line}: malformed CSV ({error})")
                     continue
-                first, last_line = last_line + 1, reader.line_num
-                broken = [number for number in range(first, last_line + 1) if number in bad_lines]
+                first, last_line = read_lines[0][0], read_lines[-1][1]
+                read_lines.clear()
+                broken = [number for number in sorted(bad_lines) if first <= number <= last_line]
                 if broken:
                     yield Rejection(source, f"line {broken[0]}: {bad_lines[broken[0]]}")
                     for number in broken:

@@ -34,7 +34,51 @@ from tocsin.types import Article, content_hash
 
 LOGGER = logging.getLogger(__name__)
 
+MAX_ARTICLE_CHARS = 200_000
+"""The longest article text (after normalisation) tocsin codes, in characters."""
+MAX_ARTICLE_TOKENS = 25_000
+"""The most words and punctuation marks (about spaCy's tokens) an article may have: some 20,000
+words of prose, three times the longest report in the reference corpora. Parsing and coding take
+memory in proportion (about 1.6 MB per 100 tokens) and time that grows faster, so a longer text is
+rejected rather than left to exhaust them; a text of symbols has a token per character, which the
+character limit alone would not catch."""
+MAX_ORIGIN_CHARS = 500
+"""Origins (file names, record ids, URLs) are cut to this length for messages and the database."""
+
 _HEADER = re.compile(r"(date|url|outlet|authors?|language)\s*:\s*(.*)", re.IGNORECASE)
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+_TOKEN = re.compile(r"[^\W_]+|[^\w\s]|_")
+
+
+class NoArticleTextError(InputError):
+    """An input holds no article text once normalised (the readers say so in their own words)."""
+
+
+def printable_origin(origin: str) -> str:
+    """Return an origin fit for a one-line message and the database: characters that do not print
+    (control characters, line breaks, bidirectional overrides, lone surrogates from file names
+    that are not UTF-8) escaped as `\\n`, `\\u202e`, and the whole cut to `MAX_ORIGIN_CHARS`."""
+    if not origin.isprintable():
+        origin = "".join(char if char.isprintable() else ascii(char)[1:-1] for char in origin)
+    if len(origin) > MAX_ORIGIN_CHARS:
+        origin = origin[: MAX_ORIGIN_CHARS - 1] + "…"
+    return origin
+
+
+def _too_many_characters(length: int, origin: str) -> InputError:
+    return InputError(origin, f"article text is {length:,} characters, over the {MAX_ARTICLE_CHARS:,} limit")
+
+
+def check_article_length(text: str, origin: str) -> None:
+    """Raise `InputError` when an article text has more than `MAX_ARTICLE_CHARS` characters or
+    `MAX_ARTICLE_TOKENS` words and punctuation marks."""
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise _too_many_characters(len(text), origin)
+    tokens = sum(1 for _ in _TOKEN.finditer(text))
+    if tokens > MAX_ARTICLE_TOKENS:
+        raise InputError(
+            origin, f"article text has {tokens:,} words and symbols, over the {MAX_ARTICLE_TOKENS:,} limit"
+        )
 
 
 def clean_field(value: str | None) -> str | None:
@@ -74,15 +118,24 @@ def article_from_text(
     The body is normalised with `normalize_text` (and a first paragraph that repeats the title is
     dropped); the article id is the content hash of that text, so the same report read from any
     source gets the same id. Metadata strings
-    are trimmed; empty ones become None and duplicate authors are dropped. Raises `InputError`
-    when no text is left after normalisation.
+    are trimmed; empty ones become None and duplicate authors are dropped; the origin is made
+    printable (`printable_origin`). Raises `NoArticleTextError` when no text (no letter or digit)
+    is left after normalisation and `InputError` when the text is over the article limits
+    (`check_article_length`).
     """
+    origin = printable_origin(origin) if origin is not None else None
+    where = origin or "<text>"
+    # Normalisation only shrinks a text (spaces, invisible characters, repeated lines) or grows it
+    # a little (dashes, ellipses): a text far over the limit is refused before it is normalised.
+    if len(text) > 4 * MAX_ARTICLE_CHARS:
+        raise _too_many_characters(len(text), where)
     body = normalize_text(text)
     title = clean_field(title)
     if title:
         body = _without_leading_title(body, title)
-    if not body:
-        raise InputError(origin or "<text>", "no article text")
+    if not _LETTER_OR_DIGIT.search(body):  # empty, or only punctuation such as quotation marks
+        raise NoArticleTextError(where, "no article text")
+    check_article_length(body, where)
     names: list[str] = []
     for author in authors:
         name = clean_field(author)

@@ -21,6 +21,7 @@ from tocsin.errors import InputError
 from tocsin.ingest._files import (
     DEFAULT_MAX_BYTES,
     GZIP_ERRORS,
+    MAX_GZIP_RATIO,
     check_regular_file,
     describe_gzip_error,
     describe_os_error,
@@ -35,6 +36,13 @@ LOGGER = logging.getLogger(__name__)
 _PAGE_TYPES = ("text/html", "application/xhtml+xml")
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json", "application/xml")
 _RECORD_TYPES = ("response", "resource")
+
+
+class _QuietArchiveIterator(ArchiveIterator):
+    """warcio's iterator without the multi-line warning it writes to stderr for a record that a
+    blank line does not follow: the reader reports the damage itself, on one line."""
+
+    INC_RECORD = ""
 
 
 class _TruncatedRecordError(Exception):
@@ -93,23 +101,49 @@ def _record_items(record: Any, source: str, max_bytes: int) -> Iterator[Article 
         yield Rejection(error.origin, error.reason)
 
 
+def _records(archive: ArchiveIterator) -> Iterator[Any]:
+    """The archive's records; warcio's own failures on malformed headers become `ArchiveLoadFailed`."""
+    records = iter(archive)
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            return
+        except (ArchiveLoadFailed, OSError, *GZIP_ERRORS):
+            raise
+        except Exception as error:  # e.g. AttributeError for an HTTP record without a target URI
+            raise ArchiveLoadFailed(f"malformed record ({type(error).__name__}: {error})") from None
+        yield record
+
+
 def read_warc_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | Rejection]:
     """Yield the articles in a WARC or ARC file (`.warc`, `.arc`, each optionally `.gz`), streaming.
 
     `max_bytes` limits each record's payload, not the archive. A file that is not an archive, is
     cut off or has a corrupt gzip member gives a `Rejection` naming the file, after the articles of
-    the records before the damage.
+    the records before the damage; so does a gzipped archive with a record that claims to inflate
+    to more than `MAX_GZIP_RATIO` times the archive's size (a gzip bomb), which is not inflated.
     """
     path = Path(path)
     source = str(path)
     records = found = 0
     try:
         check_regular_file(path, None)
+        size = path.stat().st_size
         with path.open("rb") as raw:
-            for record in ArchiveIterator(raw, arc2warc=True):
+            gzipped = raw.read(2) == b"\x1f\x8b"
+            raw.seek(0)
+            for record in _records(_QuietArchiveIterator(raw, arc2warc=True)):
                 if record.format not in ("warc", "arc", "arc2warc") or not record.rec_type:
                     raise ArchiveLoadFailed("no WARC or ARC record header")
                 records += 1
+                if gzipped and (record.length or 0) > MAX_GZIP_RATIO * size:
+                    yield Rejection(
+                        source,
+                        f"gzip bomb: record {records} claims {format_size(record.length)} "
+                        f"in an archive of {format_size(size)}",
+                    )
+                    return
                 for item in _record_items(record, source, max_bytes):
                     found += 1
                     yield item
@@ -120,10 +154,11 @@ def read_warc_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> I
         yield Rejection(source, f"truncated archive: record {records} breaks off")
         return
     except ArchiveLoadFailed as error:
+        problem = (str(error).strip().splitlines() or [""])[0][:120]  # warcio's messages run to lines
         if records == 0:
-            yield Rejection(source, f"not a WARC or ARC file ({str(error).strip()[:120]})")
+            yield Rejection(source, f"not a WARC or ARC file ({problem})")
         else:
-            yield Rejection(source, f"corrupt archive after record {records} ({str(error).strip()[:120]})")
+            yield Rejection(source, f"corrupt archive after record {records} ({problem})")
         return
     except GZIP_ERRORS as error:
         yield Rejection(source, f"{describe_gzip_error(error)} (after record {records})")
