@@ -201,27 +201,26 @@ def _open_socket(connection: HTTPConnection, addresses: Sequence[str]) -> socket
     raise failure
 
 
-class _PinnedHTTPConnection(HTTPConnection):
-    """An HTTP connection to addresses checked in advance, never to a fresh lookup of its host."""
+class _Pinned:
+    """A connection to addresses checked in advance, never to a fresh lookup of its host (mixed
+    into urllib3's HTTP and HTTPS connections; HTTPS verifies the certificate against the host name
+    as usual)."""
 
     def __init__(self, *args: Any, addresses: Sequence[str] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.addresses = tuple(addresses)
 
     def _new_conn(self) -> socket.socket:
+        assert isinstance(self, HTTPConnection)  # HTTPSConnection is one too
         return _open_socket(self, self.addresses)
 
 
-class _PinnedHTTPSConnection(HTTPSConnection):
-    """An HTTPS connection to addresses checked in advance; the certificate is verified against
-    the host name as usual."""
+class _PinnedHTTPConnection(_Pinned, HTTPConnection):
+    """An HTTP connection to checked addresses."""
 
-    def __init__(self, *args: Any, addresses: Sequence[str] = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.addresses = tuple(addresses)
 
-    def _new_conn(self) -> socket.socket:
-        return _open_socket(self, self.addresses)
+class _PinnedHTTPSConnection(_Pinned, HTTPSConnection):
+    """An HTTPS connection to checked addresses."""
 
 
 class _PinnedHTTPPool(HTTPConnectionPool):

@@ -22,6 +22,7 @@ from typing import Any
 from tocsin.store import _QUOTE_COLUMNS, SCHEMA_VERSION, Store, _quote_dict
 from tocsin.types import source_chain
 from tocsin.warn import PERIODS, parse_dyad
+from tocsin.warn import series as warn_series
 
 LOGGER = logging.getLogger(__name__)
 
@@ -555,8 +556,6 @@ def series(
     (counts of consolidated events by QuadClass, Goldstein sums and means, per-1k figures). With
     neither, the series of all events. Raises ValueError for a malformed dyad, actor or period, or a
     range of more than `MAX_PERIODS` periods."""
-    from tocsin.warn import series as warn_series
-
     _check_period(by)
     dyad = _dyad_value(dyad)
     actor = _code_value("actor", actor)
