@@ -103,8 +103,17 @@ def test_a_bare_title_takes_the_articles_home_country(nlp: Language) -> None:
         ("Security forces in Guinea arrested the journalists.", "forces", "GINCOP"),
         ("Afghan rebel leaders met the envoy.", "leaders", "AFGREB"),
         ("The Democratic People's Republic of Korea fired a missile.", "Republic", "PRK"),
-        ("Thousands of Iraqi Kurds demonstrated in Kirkuk.", "Thousands", "IRQ"),
+        ("Thousands of Iraqi Kurds demonstrated in Kirkuk.", "Thousands", "IRQCVL"),
         ("A spokesperson for the Bharatiya Janata Party spoke.", "spokesperson", "INDPTY"),
+        # a role placed in a city or region the gazetteer knows takes its country
+        ("Rebels in Aleppo attacked the army.", "Rebels", "SYRREB"),
+        ("The government of Sindh province ordered patrols.", "government", "PAKGOV"),
+        ("The governor of Texas spoke.", "governor", "USAGOV"),
+        # a people of a country, named by an ethnic or national plural, are its civilians
+        ("Bosnian Serbs demanded a truce.", "Serbs", "BIHCVL"),
+        # who no longer holds an office is an elite
+        ("A former adviser to the Iranian president spoke.", "adviser", "IRNELI"),
+        ("The former U.S. defence secretary criticised the army.", "secretary", "USAELI"),
     ],
 )
 def test_roles_from_places_modifiers_and_complements(nlp: Language, text: str, word: str, code: str) -> None:
@@ -140,3 +149,12 @@ def test_people_learned_in_one_article_code_a_later_one(nlp: Language) -> None:
     alone = DocumentActors(nlp("Amir Hatami warned Israel."))
     bare = alone.mention_for(alone.doc[1])
     assert bare is None or bare.code != "IRNGOV"
+
+
+def test_former_applies_only_to_the_office_it_modifies(nlp: Language) -> None:
+    text = "Former presidential candidate Senator Ted Cruz proposed term limits."
+    assert _mention(nlp, text, "Cruz")[0] == "LEG"
+
+
+def test_a_place_the_gazetteer_lacks_does_not_place_a_role(nlp: Language) -> None:
+    assert _mention(nlp, "Rebels in Xandaria attacked.", "Rebels")[0] == "REB"

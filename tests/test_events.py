@@ -27,12 +27,17 @@ def _triples(text: str, options: Options | None = None) -> set[tuple[str | None,
         ("Iran's defence minister met Iraqi leaders in Baghdad.", ("IRNGOV", "040", "IRQGOV")),
         (
             "The United States evacuated non-emergency US government employees from Iraq.",
-            ("USA", "160", "USAGOV"),
+            ("USA", "160", "IRQ"),
         ),
         ("Israeli troops attacked Palestinian militants in Gaza.", ("ISRMIL", "190", "PSEUAF")),
         ("The Kenyan police arrested two Somali journalists.", ("KENCOP", "173", "SOMMED")),
         ("Russia mobilized troops near the Ukrainian border.", ("RUS", "154", None)),
         ("Russia deployed troops to Belarus.", ("RUS", "154", "BLR")),
+        # one's own forces or staff are what a deployment moves; the country is its target
+        ("Pakistan has refused to deploy peacekeepers in Iraq.", ("PAK", "122", "IRQ")),
+        ("Nigeria will withdraw its peacekeeping force from Chad.", ("NGA", "136", "TCD")),
+        ("Britain mobilized army reservists for a war against Iraq.", ("GBR", "154", "IRQ")),
+        ("Some 800,000 Iraqi Kurds sought refuge in Germany last month.", ("IRQCVL", "1033", "DEU")),
     ],
 )
 def test_predicates_code_to_cameo_with_source_and_target(

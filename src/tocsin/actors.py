@@ -18,6 +18,7 @@ from typing import Protocol
 
 from spacy.tokens import Doc, Token
 
+from tocsin.geo import REGION_NOUNS, lookup_name
 from tocsin.lexicon import (
     ROLE_CODES,
     LexiconEntry,
@@ -125,6 +126,12 @@ PEOPLE_NOUNS = {
 }
 # Roles that belong to one country: a bare "the President" or "police" is the article's own.
 DOMESTIC_ROLES = ROLE_CODES - {"IGO", "NGO", "NGM", "IMG", "MNC", "INT", "UIS", "PKO"}
+# Offices one can leave; "former" before them makes an elite (ELI), as CAMEO codes former officials.
+OFFICE_ROLES = {"GOV", "LEG", "JUD", "MIL", "COP", "SPY"}
+FORMER_WORDS = {"former", "erstwhile", "onetime", "one-time"}
+# How much likelier (in log10 of population, about) a place name's best candidate must be than
+# one in another country for a role placed there to take its country.
+PLACE_MARGIN = 1.0
 # "it is willing to withdraw": an actor, unlike "it is unusual to withdraw".
 AGENTIVE_ADJECTIVES = {
     "willing",
@@ -486,9 +493,18 @@ class DocumentActors:
                         reasons.append(f"country '{entry.phrase}' ({entry.origin})")
                 else:
                     reasons.append(f"country from '{entry.phrase}' ({entry.origin})")
+                    if (
+                        head.tag_ == "NNPS"
+                        and head.ent_type_ not in {"ORG", "FAC", "GPE", "LOC"}
+                        and not any(table.can_start(head.text) for table in self.coder.organisation_tables())
+                    ):
+                        # "Iraqi Kurds", "Bosnian Serbs": a people of a country are its civilians
+                        kind, role = "group", "CVL"
+                        reasons.append(f"people '{head.text}' of {entry.code} are civilians")
                 break
 
         # 3. The role of the head noun or title, a title with "of" first ("House of Representatives").
+        role_words: list[Token] = []  # the words that gave the role
         if role is None:
             for prep in head.rights:
                 if prep.dep_ != "prep" or prep.lower_ != "of":
@@ -502,6 +518,7 @@ class DocumentActors:
                     covered = extended[first:last]
                     if head in covered and prep in covered:
                         role = entry.role or entry.code
+                        role_words = covered
                         reasons.append(f"role '{entry.phrase}' ({entry.origin})")
                         if kind == "unknown":
                             kind = _kind_for_role(head)
@@ -516,6 +533,7 @@ class DocumentActors:
                 covered = description[first:last]
                 if head in covered or (head.ent_type_ == "PERSON" and covered[-1].i < head.i):
                     role = entry.role or entry.code
+                    role_words = covered
                     reasons.append(f"role '{entry.phrase}' ({entry.origin})")
                     # "rebel leaders", "opposition officials": a generic head takes the role of
                     # its modifier
@@ -548,6 +566,11 @@ class DocumentActors:
             if role and kind in {"unknown", "country", "group"}:
                 kind = "person" if head.ent_type_ == "PERSON" else _kind_for_role(head)
 
+        # "a former adviser", "the ex-president": who no longer holds an office is an elite (ELI).
+        if code is None and role in OFFICE_ROLES and role_words and self._former(head, role_words):
+            role = "ELI"
+            reasons.append("no longer in office: elite (ELI)")
+
         # Possessive pronouns carry their referent's country to a role ("his defense secretary").
         if country is None and code is None and role is not None:
             for token in description:
@@ -558,16 +581,23 @@ class DocumentActors:
                         reasons.append(f"country of '{token.text}' -> '{referent.text}'")
                         break
 
-        # A role placed in a country: "security forces in Guinea", "rebels in the Ivory Coast".
+        # A role placed in a country or one of its places: "security forces in Guinea", "rebels
+        # in the Ivory Coast", "militias in Basra", "the government of Sindh province".
         if country is None and code is None and role in DOMESTIC_ROLES:
             for prep in head.rights:
-                if prep.dep_ == "prep" and prep.lower_ in {"in", "from"}:
+                if prep.dep_ == "prep" and prep.lower_ in {"in", "from", "of"}:
                     for pobj in children_with(prep, "pobj"):
                         place = self.mention_for(pobj)
                         if place and place.country and place.kind in {"country", "government"}:
                             country = place.country
                             reasons.append(f"'{head.text} {prep.text} {pobj.text}' places the role")
                             break
+                        if place is None or place.code is None:
+                            found = _place_country(pobj)
+                            if found is not None:
+                                country = found[0]
+                                reasons.append(f"'{head.text} {prep.text} {pobj.text}': {found[1]}")
+                                break
                 if country is not None:
                     break
 
@@ -669,6 +699,16 @@ class DocumentActors:
             name=name,
         )
 
+    def _former(self, head: Token, role_words: list[Token]) -> bool:
+        """Whether the words that gave a phrase its role say the office is past: "former" on
+        them ("a former adviser", "the former U.S. defence secretary"), or "ex-" right before."""
+        first = role_words[0].i
+        if first >= 2 and self.doc[first - 1].text == "-" and self.doc[first - 2].lower_ == "ex":
+            return True
+        return any(
+            child.lower_ in FORMER_WORDS and child.i < first for word in role_words for child in word.children
+        ) or any(t.lower_ in FORMER_WORDS and t.head == head and head in role_words for t in head.lefts)
+
     def _cannot_be_an_actor(self, head: Token, description: list[Token]) -> bool:
         """A quick test that skips the table scans for plain common-noun phrases ("the building",
         "a suspected gas leak"): no word of the phrase can start a lexicon entry, and nothing else
@@ -718,6 +758,27 @@ class DocumentActors:
     def _remember(self, name: str) -> tuple[str | None, str | None, str] | None:
         parts = name.split()
         return self.people.get(name.lower()) or self.people.get(parts[-1].lower())
+
+
+def _place_country(pobj: Token) -> tuple[str, str] | None:
+    """The country of a place named by a noun phrase that is no actor ("Basra", "Sindh province",
+    "the West Bank town of Jenin"), with why; None unless the gazetteer knows the name and its
+    best candidate is clearly the one meant (its country's, or far bigger than any other)."""
+    words = [t for t in pobj.subtree if t.pos_ == "PROPN" or (t.i == pobj.i and t.lower_ in REGION_NOUNS)]
+    if not words or any(t.ent_type_ in {"PERSON", "ORG", "DATE"} for t in words):
+        return None
+    if words[-1].i - words[0].i != len(words) - 1:
+        return None  # not one name
+    found = lookup_name(" ".join(t.text for t in words))
+    if not found.candidates:
+        return None
+    best = found.candidates[0]
+    others = [c for c in found.candidates[1:] if c.place.country != best.place.country]
+    if others and others[0].prior > best.prior - PLACE_MARGIN:
+        return None
+    if not best.place.country:
+        return None
+    return best.place.country, f"place '{best.place.name}' is in {best.place.country} (gazetteer)"
 
 
 def split_code(code: str) -> tuple[str | None, str | None]:

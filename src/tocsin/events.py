@@ -562,6 +562,8 @@ def _target_tokens(match: PredicateMatch) -> list[Token]:
         found = _pobjs(word, preps) or _pobjs(anchor, preps)
         if not found and anchor_object is not None:
             found = _pobjs(anchor_object, preps)  # "suspended training in Iraq"
+        if not found:  # "mobilised reservists for a war against Iraq"
+            found = [inner for purpose in _pobjs(anchor, ("for",)) for inner in _pobjs(purpose, preps)]
     else:
         if obj is not None:
             found.append(obj)
@@ -688,6 +690,31 @@ class CodingContext:
                 self._dates.setdefault(-1, [])  # marks the document as scanned
             found = self._dates.get(sentence.start, [])
         return found
+
+
+def _deploys(match: PredicateMatch) -> bool:
+    """Whether the predicate moves forces or people somewhere ("deploy", "withdraw", "send")."""
+    return (
+        match.anchor.lemma_.lower() in DEPLOYMENT_LEMMAS
+        or match.predicate.lemma_.lower() in DEPLOYMENT_LEMMAS
+    )
+
+
+def _destinations(
+    context: CodingContext, match: PredicateMatch, moved: Token | None
+) -> list[ActorMention | None]:
+    """The countries that forces or people are moved to, from or within ("deploy peacekeepers in
+    Iraq", "withdraw its force from Chad", "sought refuge in Germany"): a country or its capital
+    named after one of PLACE_PREPS on the verb or on what is moved. Cities and regions are left
+    to the event's location."""
+    found: list[ActorMention | None] = []
+    heads = [match.anchor, match.predicate] + ([moved] if moved is not None else [])
+    for head in heads:
+        for pobj in _pobjs(head, PLACE_PREPS):
+            for mention in _actors_of(context, pobj):
+                if mention.kind in {"country", "government"} and mention not in found:
+                    found.append(mention)
+    return found
 
 
 def _conjuncts(token: Token) -> list[Token]:
@@ -847,6 +874,21 @@ def _nominal_events(sentence: Span, lexicon: PredicateLexicon) -> list[tuple[Pre
 
 
 FORCE_ROLES = {"MIL", "COP", "UAF", "PKO", None}
+# Verbs that move forces or people: their object is the actor's own, the place is the target.
+DEPLOYMENT_LEMMAS = {
+    "deploy",
+    "redeploy",
+    "send",
+    "dispatch",
+    "station",
+    "withdraw",
+    "pull",
+    "mobilize",
+    "mobilise",
+    "evacuate",
+    "contribute",
+}
+PLACE_PREPS = ("in", "into", "to", "from", "inside", "out")
 
 
 def _court_of(verb: Token, context: CodingContext) -> Token | None:
@@ -973,15 +1015,28 @@ def code_sentence_events(
             code = _intent_code(code)
         sources = _actors_of(context, candidate.source or subject_of(anchor) or _court_of(anchor, context))
         targets: list[ActorMention | None] = []
-        for target_token in [candidate.target] if candidate.target is not None else _target_tokens(match):
+        deploys = _deploys(match) and candidate.target is None
+        # "will withdraw weapons inspectors from Iraq": the country is whom a deployment addresses
+        targets = _destinations(context, match, direct_object(anchor)) if deploys and sources else []
+        for target_token in (
+            [] if targets else [candidate.target] if candidate.target is not None else _target_tokens(match)
+        ):
             targets = list(_actors_of(context, target_token))
-            if code[:2] in {"08", "13", "15", "16"} and sources:
-                # "mobilised army reservists", "will withdraw its troops from Chad": one's own
-                # forces are what the actor uses, not whom the act addresses
+            if (code[:2] in {"08", "13", "15", "16"} or deploys) and sources:
+                # "mobilised army reservists", "will withdraw its troops from Chad", "refused to
+                # deploy peacekeepers in Iraq": one's own forces are what the actor uses, not whom
+                # the act addresses; where they go is
                 own = {source.country for source in sources}
-                targets = [t for t in targets if t and not (t.country in own and t.role in FORCE_ROLES)]
+                if deploys:
+                    own.add(None)
+                forces = [t for t in targets if t and t.country in own and t.role in FORCE_ROLES]
+                targets = [t for t in targets if t not in forces]
+                if forces and not targets:
+                    targets = _destinations(context, match, target_token)
             if targets:
                 break
+        if not targets and sources and (deploys or code[:2] == "10"):
+            targets = _destinations(context, match, None)  # "sought refuge in Germany"
         if not targets:
             place = None
             if (code[:2] in {"14", "18", "19", "20"} or code[:3] in {"172", "132"}) and sources:
