@@ -158,3 +158,21 @@ def test_former_applies_only_to_the_office_it_modifies(nlp: Language) -> None:
 
 def test_a_place_the_gazetteer_lacks_does_not_place_a_role(nlp: Language) -> None:
     assert _mention(nlp, "Rebels in Xandaria attacked.", "Rebels")[0] == "REB"
+
+
+@pytest.mark.parametrize(
+    ("word", "country"),
+    [("Quatar", "QAT"), ("Ethopia", "ETH"), ("Phillippines", "PHL"), ("Prussia", None), ("Iraqq", None)],
+)
+def test_a_country_misspelt_by_one_letter_is_read_as_that_country(word: str, country: str | None) -> None:
+    from tocsin.actors import misspelt_country
+    from tocsin.lexicon import country_table
+
+    entry = misspelt_country(word, country_table())
+    assert (entry.code if entry else None) == country
+
+
+def test_a_misspelt_country_codes_its_phrase_and_says_so(nlp: Language) -> None:
+    code, rule = _mention(nlp, "Quatar's emir launched a mediation effort.", "emir")
+    assert code == "QATGOV"
+    assert "one letter off" in rule

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Protocol
 
 from spacy.tokens import Doc, Token
@@ -24,6 +25,7 @@ from tocsin.lexicon import (
     LexiconEntry,
     PhraseTable,
     country_table,
+    normalise_word,
     organisation_table,
     role_table,
 )
@@ -126,6 +128,9 @@ PEOPLE_NOUNS = {
 }
 # Roles that belong to one country: a bare "the President" or "police" is the article's own.
 DOMESTIC_ROLES = ROLE_CODES - {"IGO", "NGO", "NGM", "IMG", "MNC", "INT", "UIS", "PKO"}
+# The shortest word read as a misspelt country name ("Quatar"); shorter ones are too often
+# other words one letter away ("Iraq"/"Iran", "Mali"/"Bali").
+MIN_MISSPELT_LENGTH = 6
 # Offices one can leave; "former" before them makes an elite (ELI), as CAMEO codes former officials.
 OFFICE_ROLES = {"GOV", "LEG", "JUD", "MIL", "COP", "SPY"}
 FORMER_WORDS = {"former", "erstwhile", "onetime", "one-time"}
@@ -503,6 +508,19 @@ class DocumentActors:
                         reasons.append(f"people '{head.text}' of {entry.code} are civilians")
                 break
 
+        # A country's name misspelt by one letter ("Quatar's emir", "Ethopia has agreed"): a proper
+        # noun no table or gazetteer knows, one edit from exactly one country's name or demonym.
+        if code is None and country is None:
+            for token in description:
+                misspelt = self._misspelt_country(token)
+                if misspelt is not None:
+                    country = misspelt.code
+                    kind = "country" if token == head else kind
+                    reasons.append(
+                        f"'{token.text}' read as '{misspelt.phrase}' ({misspelt.origin}), one letter off"
+                    )
+                    break
+
         # 3. The role of the head noun or title, a title with "of" first ("House of Representatives").
         role_words: list[Token] = []  # the words that gave the role
         if role is None:
@@ -709,6 +727,20 @@ class DocumentActors:
             child.lower_ in FORMER_WORDS and child.i < first for word in role_words for child in word.children
         ) or any(t.lower_ in FORMER_WORDS and t.head == head and head in role_words for t in head.lefts)
 
+    def _misspelt_country(self, token: Token) -> LexiconEntry | None:
+        if (
+            token.pos_ != "PROPN"
+            or len(token.text) < MIN_MISSPELT_LENGTH
+            or not token.text[:1].isupper()
+            or token.ent_type_ in {"PERSON", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY"}
+            or any(table.can_start(token.text) for table in self._tables)
+        ):
+            return None
+        entry = misspelt_country(token.text, self.coder.countries)
+        if entry is None or lookup_name(token.text).candidates:
+            return None  # a real place of that name is no misspelling
+        return entry
+
     def _cannot_be_an_actor(self, head: Token, description: list[Token]) -> bool:
         """A quick test that skips the table scans for plain common-noun phrases ("the building",
         "a suspected gas leak"): no word of the phrase can start a lexicon entry, and nothing else
@@ -758,6 +790,57 @@ class DocumentActors:
     def _remember(self, name: str) -> tuple[str | None, str | None, str] | None:
         parts = name.split()
         return self.people.get(name.lower()) or self.people.get(parts[-1].lower())
+
+
+def _deletions(word: str) -> set[str]:
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _one_edit_apart(first: str, second: str) -> bool:
+    """Whether two different words are one insertion, deletion, substitution or swap of
+    neighbouring letters apart."""
+    if first == second or abs(len(first) - len(second)) > 1:
+        return False
+    if len(first) == len(second):
+        diffs = [i for i, (a, b) in enumerate(zip(first, second, strict=True)) if a != b]
+        return len(diffs) == 1 or (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and first[diffs[0]] == second[diffs[1]]
+            and first[diffs[1]] == second[diffs[0]]
+        )
+    short, long = sorted((first, second), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+@lru_cache(maxsize=8)
+def _misspelling_index(table: PhraseTable) -> dict[str, list[LexiconEntry]]:
+    """One-word country names and demonyms (not capitals: cities) by each of their one-letter
+    deletions, for finding misspellings (the symmetric-delete method)."""
+    index: dict[str, list[LexiconEntry]] = {}
+    for entry in table:
+        word = entry.phrase.casefold()
+        if entry.kind == "capital" or not word.isalpha() or len(word) < MIN_MISSPELT_LENGTH - 1:
+            continue
+        for key in _deletions(word):
+            index.setdefault(key, []).append(entry)
+    return index
+
+
+def misspelt_country(word: str, table: PhraseTable) -> LexiconEntry | None:
+    """The country entry `word` misspells by one letter ("Quatar" → Qatar, "Ethopia" →
+    Ethiopia), when exactly one country is that close; None otherwise."""
+    folded = normalise_word(word).casefold()
+    if len(folded) < MIN_MISSPELT_LENGTH or not folded.isalpha():
+        return None
+    index = _misspelling_index(table)
+    found: dict[str, LexiconEntry] = {}
+    for key in _deletions(folded):
+        for entry in index.get(key, ()):
+            spelled = entry.phrase.casefold()
+            if spelled[0] == folded[0] and _one_edit_apart(folded, spelled):  # "Prussia" is no Russia
+                found.setdefault(entry.code, entry)
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _place_country(pobj: Token) -> tuple[str, str] | None:
