@@ -38,6 +38,9 @@ def _triples(text: str, options: Options | None = None) -> set[tuple[str | None,
         ("Nigeria will withdraw its peacekeeping force from Chad.", ("NGA", "136", "TCD")),
         ("Britain mobilized army reservists for a war against Iraq.", ("GBR", "154", "IRQ")),
         ("Some 800,000 Iraqi Kurds sought refuge in Germany last month.", ("IRQCVL", "1033", "DEU")),
+        # rallying support for, or opposition against, a third party targets that party
+        ("Iran called on Muslim countries to back Hamas.", ("IRN", "053", "PSEREBHMS")),
+        ("Iran urged Muslim states to sever ties with Israel.", ("IRN", "113", "ISR")),
     ],
 )
 def test_predicates_code_to_cameo_with_source_and_target(

@@ -554,6 +554,18 @@ def _target_tokens(match: PredicateMatch) -> list[Token]:
     anchor_object = direct_object(anchor)
     if spec and spec[0] == "obj":
         found = [anchor_object] if anchor_object is not None else []
+    elif spec and spec[0] == "comp":
+        # "urged the EC to support the PLO": whom the wanted act addresses (CAMEO 053, rallying
+        # support on behalf of a third party, targets that party)
+        wanted = set(match.rule.conditions.get("comp", ()))
+        for clause in _complements(anchor):
+            if not wanted or clause.lemma_.lower() in wanted:
+                for verb in [clause, *children_with(clause, "conj")]:  # "to unite and mobilise against"
+                    inner = direct_object(verb)
+                    found.extend([inner] if inner is not None else [])
+                    found.extend(_pobjs(verb, DEFAULT_TARGET_PREPS))
+        if not found:  # no third party named: whom the appeal addresses
+            found = [anchor_object] if anchor_object is not None else _pobjs(anchor, ("on", "upon"))
     elif spec and spec[0] == "dative":
         for dative in children_with(anchor, "dative"):
             found.extend(children_with(dative, "pobj") or [dative])
