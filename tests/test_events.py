@@ -246,3 +246,11 @@ def test_implicit_targets_of_curfews_and_attacks_abroad() -> None:
         e for e in code("Israeli tanks fired shells at targets in Jericho.", date=DAY) if e.cameo_root == "19"
     ]
     assert shelling and shelling[0].target is not None and shelling[0].target.country == "PSE"
+
+
+def test_a_named_person_of_the_actors_country_is_no_force_it_deploys() -> None:
+    triples = _triples(
+        "The Ivory Coast's Supreme Court decided to allow candidate Alassane Ouattara to participate "
+        "in the country's upcoming elections."
+    )
+    assert ("CIVJUD", "0812", "CIV") in triples

@@ -1041,7 +1041,11 @@ def code_sentence_events(
                 own = {source.country for source in sources}
                 if deploys:
                     own.add(None)
-                forces = [t for t in targets if t and t.country in own and t.role in FORCE_ROLES]
+                forces = [
+                    t
+                    for t in targets
+                    if t and t.country in own and t.role in FORCE_ROLES and t.kind != "person"
+                ]
                 targets = [t for t in targets if t not in forces]
                 if forces and not targets:
                     targets = _destinations(context, match, target_token)
