@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 import pytest
 from spacy.language import Language
 
-from tocsin.actors import DocumentActors
+from tocsin.actors import ActorCoder, DocumentActors
+from tocsin.lexicon import load_people_table
 
 
 def _codes(nlp: Language, text: str) -> dict[str, str | None]:
@@ -137,16 +141,16 @@ def test_people_learned_in_one_article_code_a_later_one(nlp: Language) -> None:
 
     from tocsin.actors import ActorCoder
 
-    first = DocumentActors(nlp("Iran's Defense Minister, Amir Hatami, spoke in Tehran."))
+    first = DocumentActors(nlp("Iran's Defense Minister, Kaveh Shirzadi, spoke in Tehran."))
     learned = first.learned_people("a1", date(2019, 5, 17))
-    assert [(p.name, p.code) for p in learned] == [("Amir Hatami", "IRNGOV")]
+    assert [(p.name, p.code) for p in learned] == [("Kaveh Shirzadi", "IRNGOV")]
     coder = ActorCoder(known_people={p.name.lower(): p for p in learned})
-    later = DocumentActors(nlp("Amir Hatami warned Israel."), coder)
+    later = DocumentActors(nlp("Kaveh Shirzadi warned Israel."), coder)
     mention = later.mention_for(later.doc[1])
     assert mention is not None and mention.code == "IRNGOV"
     assert "earlier article" in mention.rule
     # without the table the same name has no code of its own
-    alone = DocumentActors(nlp("Amir Hatami warned Israel."))
+    alone = DocumentActors(nlp("Kaveh Shirzadi warned Israel."))
     bare = alone.mention_for(alone.doc[1])
     assert bare is None or bare.code != "IRNGOV"
 
@@ -176,3 +180,47 @@ def test_a_misspelt_country_codes_its_phrase_and_says_so(nlp: Language) -> None:
     code, rule = _mention(nlp, "Quatar's emir launched a mediation effort.", "emir")
     assert code == "QATGOV"
     assert "one letter off" in rule
+
+
+PEOPLE = (
+    "# name\taliases\tcountry\tterms\tcomment\n"
+    "Vladimir Putin\tPutin\tRUS\tRUSGOV:1999-12-31..2008-05-07;RUSGOV:2012-05-07..\t\n"
+    "George W. Bush\t\tUSA\tUSAGOV:2001-01-20..2009-01-20\t\n"
+    "George H. W. Bush\t\tUSA\tUSAGOV:1989-01-20..1993-01-20\t\n"
+    "Kofi Annan\tAnnan\tGHA\tIGOUNO:1997-01-01..2006-12-31\t\n"
+)
+
+
+def _people_mention(nlp: Language, tmp_path: Path, text: str, word: str, day: date) -> tuple[str | None, str]:
+    table = tmp_path / "people.tsv"
+    table.write_text(PEOPLE, encoding="utf-8")
+    coder = ActorCoder(people=(load_people_table(table),))
+    doc = nlp(text)
+    mention = DocumentActors(doc, coder, day).mention_for(next(t for t in doc if t.text == word))
+    return (mention.code, mention.rule) if mention else (None, "")
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "day", "code"),
+    [
+        ("Putin offered to negotiate with the president of Armenia.", "Putin", date(2000, 1, 1), "RUSGOV"),
+        # between his terms as president he was prime minister, not in this small table: an elite
+        ("Putin offered to negotiate with the president of Armenia.", "Putin", date(2010, 1, 1), "RUSELI"),
+        # a title keeps its role; a surname every directory person of which is American gives USA
+        ("President Bush threatened further action against Russia.", "Bush", date(2000, 1, 1), "USAGOV"),
+        ("Annan announced the withdrawal of inspectors from Iraq.", "Annan", date(1998, 11, 16), "IGOUNO"),
+    ],
+)
+def test_the_people_directory_codes_well_known_people_as_of_the_article_date(
+    nlp: Language, tmp_path: Path, text: str, word: str, day: date, code: str
+) -> None:
+    found, rule = _people_mention(nlp, tmp_path, text, word, day)
+    assert found == code
+    assert "people.tsv" in rule or "directory" in rule
+
+
+def test_a_bare_surname_the_directory_does_not_list_is_not_coded_from_it(
+    nlp: Language, tmp_path: Path
+) -> None:
+    _, rule = _people_mention(nlp, tmp_path, "Bush threatened Russia.", "Bush", date(2000, 1, 1))
+    assert "people.tsv" not in rule and "directory" not in rule

@@ -41,6 +41,15 @@ def _triples(text: str, options: Options | None = None) -> set[tuple[str | None,
         # rallying support for, or opposition against, a third party targets that party
         ("Iran called on Muslim countries to back Hamas.", ("IRN", "053", "PSEREBHMS")),
         ("Iran urged Muslim states to sever ties with Israel.", ("IRN", "113", "ISR")),
+        # a court's finding of guilt makes the act the convict's; a lemmatiser slip ("raped" as
+        # "rap") does not hide a verb
+        (
+            "Two French police officers were found guilty of raping a Canadian tourist.",
+            ("FRACOP", "1821", "CANCVL"),
+        ),
+        # coordinated country words give one actor each
+        ("US and British forces attacked Iraq.", ("GBRMIL", "190", "IRQ")),
+        ("Iraq attacked US and British forces.", ("IRQ", "190", "GBRMIL")),
     ],
 )
 def test_predicates_code_to_cameo_with_source_and_target(
@@ -253,4 +262,14 @@ def test_a_named_person_of_the_actors_country_is_no_force_it_deploys() -> None:
         "The Ivory Coast's Supreme Court decided to allow candidate Alassane Ouattara to participate "
         "in the country's upcoming elections."
     )
-    assert ("CIVJUD", "0812", "CIV") in triples
+    # the person is Côte d'Ivoire's whether the people directory knows him (as an elite) or not
+    assert any(
+        source == "CIVJUD" and code == "0812" and (target or "").startswith("CIV")
+        for source, code, target in triples
+    )
+
+
+def test_an_accusation_is_still_not_the_accuseds_act() -> None:
+    assert not any(
+        code.startswith("18") for _, code, _ in _triples("The officers were accused of raping a tourist.")
+    )

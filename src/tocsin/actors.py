@@ -23,10 +23,13 @@ from tocsin.geo import REGION_NOUNS, lookup_name
 from tocsin.lexicon import (
     ROLE_CODES,
     LexiconEntry,
+    PeopleDirectory,
     PhraseTable,
     country_table,
     normalise_word,
     organisation_table,
+    people_directory,
+    person_key,
     role_table,
 )
 from tocsin.syntax import children_with, subject_of
@@ -177,6 +180,8 @@ class ActorCoder:
     user_tables: tuple[PhraseTable, ...] = ()
     dictionaries: tuple[ActorDictionary, ...] = ()
     known_people: Mapping[str, KnownPerson] = field(default_factory=dict)  # lower-case full name
+    # well-known people with dated codes, users' tables first, then the built-in directory
+    people: tuple[PeopleDirectory, ...] = field(default_factory=lambda: (people_directory(),))
 
     def organisation_tables(self) -> tuple[PhraseTable, ...]:
         """The organisation tables, user tables first."""
@@ -663,9 +668,24 @@ class DocumentActors:
                         reasons.append(f"apposition '{inner.text}'")
                         break
 
+        # A well-known person of the people directory ("Putin offered", "President Bush"), as of
+        # the article's date: a title in the phrase keeps its role, the directory gives the rest.
+        from_before = False
+        if code is None and country is None and head.pos_ == "PROPN" and self.coder.people:
+            spelled = name or " ".join(t.text for t in sorted(_name_tokens(head), key=lambda t: t.i))
+            found = self._directory_code(spelled)
+            if found is None and role is not None:
+                found = self._titled_surname(spelled)  # "President Bush": either Bush is American
+            if found is not None:
+                full, why = found
+                name, kind, from_before = spelled, "person", True
+                country = split_code(full)[0]
+                if role is None:
+                    code, role = full, split_code(full)[1]
+                reasons.append(why)
+
         # A person tocsin learned about in earlier articles ("Hatami" after "Iran's Defense
         # Minister, Amir Hatami" in yesterday's news). Full names only: surnames are ambiguous.
-        from_before = False
         if name is None and head.pos_ == "PROPN" and self.coder.known_people and code is None:
             spelled = " ".join(t.text for t in sorted(_name_tokens(head), key=lambda t: t.i))
             if spelled.lower() in self.coder.known_people:
@@ -726,6 +746,31 @@ class DocumentActors:
         return any(
             child.lower_ in FORMER_WORDS and child.i < first for word in role_words for child in word.children
         ) or any(t.lower_ in FORMER_WORDS and t.head == head and head in role_words for t in head.lefts)
+
+    def _directory_code(self, name: str) -> tuple[str, str] | None:
+        """The people directories' code for a name on the article's date (users' tables first)."""
+        for directory in self.coder.people:
+            found = directory.lookup(name, self.day)
+            if found is not None:
+                return found
+        return None
+
+    def _titled_surname(self, name: str) -> tuple[str, str] | None:
+        """(country, why) for a surname with a title when every directory person of that surname
+        is of one country ("President Bush", "Prime Minister Sharif")."""
+        words = name.split()
+        if len(words) != 1:
+            return None
+        for directory in self.coder.people:
+            countries = _surname_countries(directory).get(person_key(words[0]))
+            if countries is not None and len(countries) == 1 and None not in countries:
+                (country,) = countries
+                assert country is not None
+                return (
+                    country,
+                    f"surname '{words[0]}' with a title: every such person in the directory is of {country}",
+                )
+        return None
 
     def _misspelt_country(self, token: Token) -> LexiconEntry | None:
         if (
@@ -790,6 +835,18 @@ class DocumentActors:
     def _remember(self, name: str) -> tuple[str | None, str | None, str] | None:
         parts = name.split()
         return self.people.get(name.lower()) or self.people.get(parts[-1].lower())
+
+
+@lru_cache(maxsize=8)
+def _surname_countries(directory: PeopleDirectory) -> dict[str, set[str | None]]:
+    """The countries of the people of a directory by the last word of each of their names."""
+    index: dict[str, set[str | None]] = {}
+    for entry in directory:
+        for spelling in (entry.name, *entry.aliases):
+            key = person_key(spelling)
+            if key:
+                index.setdefault(key.split()[-1], set()).add(entry.country)
+    return index
 
 
 def _deletions(word: str) -> set[str]:

@@ -214,9 +214,7 @@ class ActorTally:
         """full / judged."""
         return ratio(self.full, self.judged)
 
-    def add(
-        self, source: str | None, target: str | None, events: Sequence[Event], item: str = ""
-    ) -> None:
+    def add(self, source: str | None, target: str | None, events: Sequence[Event], item: str = "") -> None:
         """Judge one gold item (its source and target codes) against its type-matched events."""
         if not events or source is None:
             return

@@ -377,6 +377,22 @@ ALLEGATION_HEADS = {
 }
 
 
+def _found_guilty(anchor: Token) -> Token | None:
+    """Who was found guilty of the act ("two officers were found guilty of raping a tourist"):
+    a court's finding makes the act theirs, unlike an accusation."""
+    if anchor.dep_ != "pcomp" or anchor.head.dep_ != "prep" or anchor.head.lower_ != "of":
+        return None
+    finding = anchor.head.head
+    if finding.lemma_.lower() == "guilty" and finding.head != finding:
+        finding = finding.head  # "of" hung on the adjective
+    if finding.lemma_.lower() in {"find", "prove", "declare", "judge"} and any(
+        child.lemma_.lower() == "guilty" for child in finding.children
+    ):
+        subjects = children_with(finding, "nsubjpass")
+        return subjects[0] if subjects else None
+    return None
+
+
 def _is_allegation(anchor: Token) -> bool:
     """True for an act named as what someone is accused of ("accused Iran of attacking")."""
     if anchor.dep_ != "pcomp" or anchor.head.dep_ != "prep":
@@ -520,7 +536,7 @@ def match_predicates(sentence: Span, lexicon: PredicateLexicon) -> list[Predicat
     for token in sentence:
         lemma = token.lemma_.lower()
         if token.pos_ == "VERB":
-            for rule in lexicon.candidates(lemma, "V"):
+            for rule in lexicon.candidates(lemma, "V") or _misread_verb_rules(token.lower_, lexicon):
                 if _conditions_hold(rule, token, token):
                     matches.append(PredicateMatch(token, token, rule))
                     break
@@ -541,6 +557,20 @@ def match_predicates(sentence: Span, lexicon: PredicateLexicon) -> list[Predicat
                     matches.append(PredicateMatch(token, anchor, rule))
                     break
     return matches
+
+
+def _misread_verb_rules(word: str, lexicon: PredicateLexicon) -> list[PredicateRule]:
+    """The rules of a verb whose inflected form the lemmatiser cut wrongly ("raped" → "rap",
+    "fined" → "fin", "sniping" → "snip"): the form's stem, with and without a final e."""
+    for ending in ("ing", "ed", "es", "s"):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            stem = word[: -len(ending)]
+            for lemma in (stem + "e", stem) if ending in {"ing", "ed"} else (stem,):
+                rules = lexicon.candidates(lemma, "V")
+                if rules:
+                    return rules
+            return []
+    return []
 
 
 def _target_tokens(match: PredicateMatch) -> list[Token]:
@@ -751,7 +781,39 @@ def _actors_of(context: CodingContext, token: Token | None) -> list[ActorMention
         mention = context.actors.mention_for(conjunct)
         if mention is not None and mention.code and mention not in mentions:
             mentions.append(mention)
+            mentions.extend(
+                m for m in _coordinated_countries(context, conjunct, mention) if m not in mentions
+            )
     return mentions
+
+
+def _coordinated_countries(context: CodingContext, head: Token, mention: ActorMention) -> list[ActorMention]:
+    """The other actors of a phrase whose country word is coordinated with another ("Indian and
+    Pakistani troops", "US and British forces"): the same role, each country."""
+    country = mention.country
+    if not country or not mention.code or not mention.code.startswith(country):
+        return []
+    table = context.actors.coder.countries
+    found: list[ActorMention] = []
+    for modifier in head.children:
+        if modifier.dep_ not in {"amod", "compound", "nmod"}:
+            continue
+        entry = table.lookup(modifier.text)
+        if entry is None or entry.code != country:
+            continue
+        for other in children_with(modifier, "conj"):
+            also = table.lookup(other.text)
+            if also is None or also.kind == "capital" or also.code == country:
+                continue
+            found.append(
+                dataclasses.replace(
+                    mention,
+                    code=also.code + mention.code[len(country) :],
+                    country=also.code,
+                    rule=f"{mention.rule}; '{other.text}' is coordinated with '{modifier.text}'",
+                )
+            )
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -1025,7 +1087,10 @@ def code_sentence_events(
             code, modality = _refusal_code(code) or code, "asserted"
         elif modality == "intended" and not candidate.slots:
             code = _intent_code(code)
-        sources = _actors_of(context, candidate.source or subject_of(anchor) or _court_of(anchor, context))
+        sources = _actors_of(
+            context,
+            candidate.source or subject_of(anchor) or _found_guilty(anchor) or _court_of(anchor, context),
+        )
         targets: list[ActorMention | None] = []
         deploys = _deploys(match) and candidate.target is None
         # "will withdraw weapons inspectors from Iraq": the country is whom a deployment addresses

@@ -2,7 +2,8 @@
 
 The tables come from pycountry's ISO 3166 names plus the package's own ``data/countries.tsv``,
 ``data/roles.tsv`` and ``data/organisations.tsv``; users add organisations-format TSV files with
-`load_user_table`.
+`load_user_table`. ``data/people.tsv`` is a dated directory of well-known people: a name and a day
+give the CAMEO code of the position held then (`people_directory`, `load_people_table`).
 
 Matching works on token texts as spaCy gives them (``["the", "U.S.", "Defense", "Department"]``;
 ``"Iran's"`` arrives as ``"Iran", "'s"``). Every rule lives in `normalise_word` and `PhraseTable`:
@@ -33,6 +34,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
@@ -532,3 +534,276 @@ def country_name(iso3: str) -> str | None:
         if code == iso3.upper():
             return name
     return None
+
+
+# --- people: a dated directory of well-known persons ------------------------------------------
+
+# Generic first codes a person's term may start with besides a country (CAMEO manual 1.1b3,
+# tables 3.2 and 3.3): the codes of international organisations and groups.
+_GENERIC_ACTOR_CODES = frozenset({"IGO", "NGO", "NGM", "IMG", "MNC", "INT", "UIS"})
+_CAMEO_CODE = re.compile(r"^(?:[A-Z]{3})+$")
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Words before a name that are not part of it; `PeopleDirectory.lookup` tries the name without
+# one of them when the whole string names nobody ("Mr Putin", "Sheikh Nasrallah").
+_HONORIFICS = frozenset(
+    {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "sheikh", "sheik", "shaikh"}
+    | {"ayatollah", "grand ayatollah", "hojatoleslam", "mullah", "sayyed", "sayyid", "comrade"}
+)
+# Arabic articles inside a name ("Bashar al-Assad", "Abdel Fattah el-Sisi") are optional in
+# English news; a person key drops them except at the start ("Al Gore").
+_NAME_ARTICLES = frozenset({"al", "el"})
+
+
+@dataclass(frozen=True, slots=True)
+class PersonTerm:
+    """One period in which a person held a position, and the full CAMEO code it gives them.
+
+    ``start`` and ``end`` are inclusive; None leaves that side open (``end`` None: still held).
+    """
+
+    code: str
+    start: date | None
+    end: date | None
+
+    def covers(self, day: date) -> bool:
+        """True when ``day`` falls within the term."""
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    def describe(self) -> str:
+        """The term as people.tsv writes it, with a space for the colon: "RUSGOV 2012-05-07.."."""
+        if self.start is None and self.end is None:
+            return self.code
+        start = self.start.isoformat() if self.start else ""
+        end = self.end.isoformat() if self.end else ""
+        return f"{self.code} {start}..{end}"
+
+
+@dataclass(frozen=True, slots=True)
+class PersonEntry:
+    """A person of the people directory: the names they go by, their country and their terms.
+
+    ``country`` is None for a person known only through international organisations; ``origin``
+    is the file and line the entry came from.
+    """
+
+    name: str
+    aliases: tuple[str, ...]
+    country: str | None
+    terms: tuple[PersonTerm, ...]
+    origin: str
+
+    def code_on(self, day: date | None) -> tuple[str, str]:
+        """(full CAMEO code, reason) for this person on ``day`` (None: their latest term)."""
+        label = f"person {self.name!r} ({self.origin}"
+        if not self.terms:
+            country = self.country or ""
+            return country, f"{label}: no dated position)"
+        if day is None:
+            latest = max(self.terms, key=_term_order)
+            return latest.code, f"{label}: latest term {latest.describe()})"
+        covering = [term for term in self.terms if term.covers(day)]
+        if covering:
+            term = max(covering, key=_term_order)
+            return term.code, f"{label}: {term.describe()})"
+        if self.country is None:
+            nearest = min(self.terms, key=lambda term: _distance(term, day))
+            return nearest.code, f"{label}: out of office, nearest term {nearest.describe()})"
+        ended = [term for term in self.terms if term.end is not None and term.end < day]
+        if ended:
+            last = max(ended, key=lambda term: term.end or date.min)
+            code = self.country + "ELI"
+            return code, f"{label}: out of office since {last.describe()}: {code})"
+        return self.country, f"{label}: not yet in office on {day.isoformat()}: {self.country})"
+
+    def covers(self, day: date) -> bool:
+        """True when one of the person's terms covers ``day``."""
+        return any(term.covers(day) for term in self.terms)
+
+
+def _term_order(term: PersonTerm) -> date:
+    return term.start or date.min
+
+
+def _distance(term: PersonTerm, day: date) -> int:
+    if term.start is not None and day < term.start:
+        return (term.start - day).days
+    if term.end is not None and day > term.end:
+        return (day - term.end).days
+    return 0
+
+
+def person_key(name: str | Sequence[str]) -> str:
+    """The comparable form of a person's name, as written in text or in people.tsv.
+
+    Words fold like the other tables (accents, periods, dashes: `normalise_word`) and casefold;
+    apostrophes inside words and a final possessive vanish ("Ya'alon" is "Yaalon", "Putin's" is
+    "Putin"); runs of initials join ("George H. W. Bush" is "George H.W. Bush"); an Arabic article
+    after the first word is dropped ("Bashar al-Assad" is "Bashar Assad").
+    """
+    words = split_phrase(name) if isinstance(name, str) else list(name)
+    while words and (words[-1] in _EDGE_PUNCT or words[-1] in ("'s", "'", "\u2019s", "\u2019")):
+        words.pop()
+    parts: list[str] = []
+    initials = False  # the last part is a run of single letters
+    for word in words:
+        if word in _EDGE_PUNCT:
+            continue
+        for raw in _cached_word_parts(word):
+            part = raw.casefold().replace("'", "")
+            if not part or (parts and part in _NAME_ARTICLES):
+                continue
+            if len(part) == 1 and part.isalpha():
+                if initials:
+                    parts[-1] += part
+                else:
+                    parts.append(part)
+                initials = True
+            else:
+                parts.append(part)
+                initials = False
+    return " ".join(parts)
+
+
+class PeopleDirectory:
+    """Well-known persons by name, each with the dated CAMEO codes of the positions they held."""
+
+    def __init__(self, entries: Iterable[PersonEntry]) -> None:
+        self._entries: list[PersonEntry] = []
+        self._index: dict[str, list[PersonEntry]] = {}
+        for entry in entries:
+            self._entries.append(entry)
+            keys = {person_key(entry.name), *(person_key(alias) for alias in entry.aliases)}
+            for key in sorted(keys):
+                if key:
+                    self._index.setdefault(key, []).append(entry)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self) -> Iterator[PersonEntry]:
+        return iter(self._entries)
+
+    def entries(self) -> list[PersonEntry]:
+        """Every entry, in load order."""
+        return list(self._entries)
+
+    def candidates(self, name: str | Sequence[str]) -> list[PersonEntry]:
+        """The entries whose name or an alias is ``name`` (after a leading honorific, if none)."""
+        key = person_key(name)
+        found = self._index.get(key)
+        if found is None:
+            for honorific in _HONORIFICS:
+                if key.startswith(honorific + " "):
+                    found = self._index.get(key[len(honorific) + 1 :])
+                    if found:
+                        break
+        return list(found or ())
+
+    def lookup(self, name: str | Sequence[str], day: date | None) -> tuple[str, str] | None:
+        """(full CAMEO code, reason) for a person's name as written in text, valid on ``day``.
+
+        ``name`` is the name alone (the caller strips titles such as "President"), as a string or
+        as its tokens. Within a term the person has that term's code; after their last term ended,
+        their country + ELI; before their first term, their country alone; a person of
+        international organisations only (no country) keeps the code of their nearest term. With
+        ``day`` None the latest term counts. When the name belongs to several people whose codes
+        differ, the one in office on ``day`` wins if only one is; otherwise the name is ambiguous
+        and the result is None.
+        """
+        found = self.candidates(name)
+        if not found:
+            return None
+        results = [entry.code_on(day) for entry in found]
+        if len({code for code, _ in results}) == 1:
+            return results[0][0], " or ".join(reason for _, reason in results)
+        if day is not None:
+            in_office = [result for entry, result in zip(found, results, strict=True) if entry.covers(day)]
+            if len(in_office) == 1:
+                return in_office[0]
+        return None
+
+
+def _parse_day(text: str) -> date | None:
+    if not text:
+        return None
+    if not _ISO_DAY.match(text):
+        raise ValueError(f"date {text!r} is not YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"date {text!r} does not exist") from None
+
+
+def _check_person_code(code: str) -> None:
+    if not _CAMEO_CODE.match(code):
+        raise ValueError(f"code {code!r} is not a CAMEO code (upper-case letters in threes)")
+    first = code[:3]
+    if first not in _GENERIC_ACTOR_CODES and first not in REGION_CODES and _check_country(first):
+        raise ValueError(f"code {code!r} starts with neither a country nor a generic code (IGO, IMG ...)")
+
+
+def _person_term(text: str) -> PersonTerm:
+    code, colon, period = text.partition(":")
+    code = code.strip()
+    _check_person_code(code)
+    if not colon:
+        return PersonTerm(code, None, None)
+    start_text, dots, end_text = period.partition("..")
+    if not dots:
+        raise ValueError(f"term {text!r} is not CODE:YYYY-MM-DD..YYYY-MM-DD")
+    start, end = _parse_day(start_text.strip()), _parse_day(end_text.strip())
+    if start is not None and end is not None and end < start:
+        raise ValueError(f"term {text!r} ends before it starts")
+    return PersonTerm(code, start, end)
+
+
+def _person_row(fields: list[str], where: str) -> PersonEntry:
+    if len(fields) < 3:
+        raise ValueError("expected name, aliases, country, terms and an optional comment")
+    fields = fields + [""] * (4 - len(fields))
+    name, alias_text, country, term_text = fields[:4]
+    if not name:
+        raise ValueError("empty name")
+    aliases = tuple(alias.strip() for alias in alias_text.split("|") if alias.strip())
+    if country:
+        problem = _check_country(country)
+        if problem:
+            raise ValueError(problem)
+    terms = tuple(_person_term(term.strip()) for term in term_text.split(";") if term.strip())
+    if not country and not terms:
+        raise ValueError("a person needs a country or at least one term")
+    return PersonEntry(name, aliases, country or None, terms, where)
+
+
+def _parse_people(text: str, origin: str, *, strict: bool) -> list[PersonEntry]:
+    """Entries from people-table text; a bad line raises when ``strict``, else is logged and skipped."""
+    entries: list[PersonEntry] = []
+    for number, fields in _rows(text):
+        try:
+            entries.append(_person_row(fields, f"{origin}:{number}"))
+        except ValueError as problem:
+            if strict:
+                raise DictionaryError(origin, number, str(problem)) from None
+            LOGGER.warning("%s:%d: %s; line skipped", origin, number, problem)
+    return entries
+
+
+@lru_cache(maxsize=1)
+def people_directory() -> PeopleDirectory:
+    """The built-in directory of well-known people (data/people.tsv)."""
+    return PeopleDirectory(_parse_people(_package_text("people.tsv"), "people.tsv", strict=True))
+
+
+def load_people_table(path: str | Path) -> PeopleDirectory:
+    """A people directory from a user TSV in the people.tsv layout.
+
+    Columns: name, aliases, country, terms, comment. Malformed lines are logged (file and line)
+    and skipped; `DictionaryError` is raised only when the file cannot be read at all.
+    """
+    origin = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as problem:
+        reason = problem.strerror if isinstance(problem, OSError) else str(problem)
+        raise DictionaryError(origin, 0, f"cannot read: {reason or problem}") from problem
+    return PeopleDirectory(_parse_people(text, origin, strict=False))
