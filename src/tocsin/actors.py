@@ -128,6 +128,7 @@ PEOPLE_NOUNS = {
     "contractor",
     "veteran",
     "recruit",
+    "candidate",
 }
 # Roles that belong to one country: a bare "the President" or "police" is the article's own.
 DOMESTIC_ROLES = ROLE_CODES - {"IGO", "NGO", "NGM", "IMG", "MNC", "INT", "UIS", "PKO"}
@@ -248,6 +249,7 @@ class DocumentActors:
             self.coder.roles,
         )
         self._depth = 0
+        self._person_entities: dict[int, str] | None = None  # token index → its PERSON entity
         self._ordered: list[tuple[int, ActorMention]] = []
         self.home: tuple[str, str] | None = None  # (country, why) once all phrases are coded
         self._code_all_noun_phrases()
@@ -674,6 +676,10 @@ class DocumentActors:
         if code is None and country is None and head.pos_ == "PROPN" and self.coder.people:
             spelled = name or " ".join(t.text for t in sorted(_name_tokens(head), key=lambda t: t.i))
             found = self._directory_code(spelled)
+            entity = self._person_entity(head)
+            if found is None and entity is not None and entity != spelled:
+                found = self._directory_code(entity)  # a parse that splits "Hamad bin Khalifa al-Thani"
+                spelled = entity if found is not None else spelled
             if found is None and role is not None:
                 found = self._titled_surname(spelled)  # "President Bush": either Bush is American
             if found is not None:
@@ -754,6 +760,18 @@ class DocumentActors:
             if found is not None:
                 return found
         return None
+
+    def _person_entity(self, token: Token) -> str | None:
+        """The text of the PERSON entity that covers the token, if one does."""
+        if token.ent_type_ != "PERSON":
+            return None
+        if self._person_entities is None:
+            self._person_entities = {}
+            for entity in self.doc.ents:
+                if entity.label_ == "PERSON" and len(entity) <= MAX_PHRASE_TOKENS:
+                    for index in range(entity.start, entity.end):
+                        self._person_entities[index] = entity.text
+        return self._person_entities.get(token.i)
 
     def _titled_surname(self, name: str) -> tuple[str, str] | None:
         """(country, why) for a surname with a title when every directory person of that surname
