@@ -47,6 +47,10 @@ def _triples(text: str, options: Options | None = None) -> set[tuple[str | None,
             "Two French police officers were found guilty of raping a Canadian tourist.",
             ("FRACOP", "1821", "CANCVL"),
         ),
+        # a people named by a plural is its nation when it takes a political stance, its
+        # civilians when it marches
+        ("Palestinians blamed Israel for the attack.", ("PSE", "112", "ISR")),
+        ("Palestinians marched against Israel.", ("PSECVL", "141", "ISR")),
         # coordinated country words give one actor each
         ("US and British forces attacked Iraq.", ("GBRMIL", "190", "IRQ")),
         ("Iraq attacked US and British forces.", ("IRQ", "190", "GBRMIL")),

@@ -135,6 +135,8 @@ DOMESTIC_ROLES = ROLE_CODES - {"IGO", "NGO", "NGM", "IMG", "MNC", "INT", "UIS", 
 # The shortest word read as a misspelt country name ("Quatar"); shorter ones are too often
 # other words one letter away ("Iraq"/"Iran", "Mali"/"Bali").
 MIN_MISSPELT_LENGTH = 6
+# What the rule of a people named by a plural says ("Palestinians", "Iraqi Kurds": civilians).
+PEOPLE_RULE = "are civilians"
 # Offices one can leave; "former" before them makes an elite (ELI), as CAMEO codes former officials.
 OFFICE_ROLES = {"GOV", "LEG", "JUD", "MIL", "COP", "SPY"}
 FORMER_WORDS = {"former", "erstwhile", "onetime", "one-time"}
@@ -499,7 +501,7 @@ class DocumentActors:
                         # "Palestinians", "Young Algerians": a people named by its demonym are its
                         # civilians, as the PLOVER gold codes them (PSECVL)
                         kind, role = "group", "CVL"
-                        reasons.append(f"people '{entry.phrase}' are civilians")
+                        reasons.append(f"people '{entry.phrase}' {PEOPLE_RULE}")
                     else:
                         kind = "country"
                         reasons.append(f"country '{entry.phrase}' ({entry.origin})")
@@ -512,7 +514,7 @@ class DocumentActors:
                     ):
                         # "Iraqi Kurds", "Bosnian Serbs": a people of a country are its civilians
                         kind, role = "group", "CVL"
-                        reasons.append(f"people '{head.text}' of {entry.code} are civilians")
+                        reasons.append(f"people '{head.text}' of {entry.code} {PEOPLE_RULE}")
                 break
 
         # A country's name misspelt by one letter ("Quatar's emir", "Ethopia has agreed"): a proper
@@ -937,6 +939,16 @@ def _place_country(pobj: Token) -> tuple[str, str] | None:
     if not best.place.country:
         return None
     return best.place.country, f"place '{best.place.name}' is in {best.place.country} (gazetteer)"
+
+
+def as_nation(mention: ActorMention) -> ActorMention:
+    """A people named by a plural, taken as its nation: "Palestinians rejected the plan" is the
+    Palestinian side (PSE), where "Palestinians marched" are civilians (PSECVL). Other mentions
+    are returned as they are."""
+    if mention.role != "CVL" or not mention.country or PEOPLE_RULE not in mention.rule:
+        return mention
+    why = "a people as a party to politics is its nation"
+    return dataclasses.replace(mention, code=mention.country, role=None, rule=f"{mention.rule}; {why}")
 
 
 def split_code(code: str) -> tuple[str | None, str | None]:

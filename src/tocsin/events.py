@@ -23,7 +23,7 @@ from typing import Protocol
 from spacy.tokens import Doc, Span, Token
 
 from tocsin import cameo
-from tocsin.actors import DocumentActors
+from tocsin.actors import DocumentActors, as_nation
 from tocsin.dates import resolve_expression
 from tocsin.errors import DictionaryError
 from tocsin.geo import DocumentPlaces, locate_event
@@ -948,6 +948,8 @@ def _nominal_events(sentence: Span, lexicon: PredicateLexicon) -> list[tuple[Pre
 
 
 FORCE_ROLES = {"MIL", "COP", "UAF", "PKO", None}
+# Appeals and demands for aid or refuge ("Iraqi Kurds sought refuge"): made by people, not nations.
+HUMANITARIAN_REQUESTS = {"0233", "1033"}
 # Verbs that move forces or people: their object is the actor's own, the place is the target.
 DEPLOYMENT_LEMMAS = {
     "deploy",
@@ -1125,6 +1127,9 @@ def code_sentence_events(
                 if where is not None and where.country and where.method.startswith(("governed", "sentence")):
                     place = where.country
             targets = [_implicit_target(code, sources[0], place) if sources else None]
+        if code[:2] < "14" and code not in HUMANITARIAN_REQUESTS:
+            # statements, appeals, talks, demands, criticism, rejections, threats: a stance
+            sources = [as_nation(source) for source in sources]
         for source in sources:
             for target in targets:
                 if target is not None and target.code == source.code and len(targets) > 1:
