@@ -224,3 +224,15 @@ def test_a_bare_surname_the_directory_does_not_list_is_not_coded_from_it(
 ) -> None:
     _, rule = _people_mention(nlp, tmp_path, "Bush threatened Russia.", "Bush", date(2000, 1, 1))
     assert "people.tsv" not in rule and "directory" not in rule
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "code"),
+    [
+        ("An official Syrian newspaper called for calm.", "newspaper", "SYRGOV"),
+        ("The state-run Iranian television said the talks failed.", "television", "IRNGOV"),
+        ("A Syrian newspaper called for calm.", "newspaper", "SYRMED"),
+    ],
+)
+def test_state_media_speak_for_the_government(nlp: Language, text: str, word: str, code: str) -> None:
+    assert _mention(nlp, text, word)[0] == code

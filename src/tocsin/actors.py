@@ -137,6 +137,8 @@ DOMESTIC_ROLES = ROLE_CODES - {"IGO", "NGO", "NGM", "IMG", "MNC", "INT", "UIS", 
 MIN_MISSPELT_LENGTH = 6
 # What the rule of a people named by a plural says ("Palestinians", "Iraqi Kurds": civilians).
 PEOPLE_RULE = "are civilians"
+# Words that make a newspaper or broadcaster the government's own.
+STATE_MEDIA_WORDS = {"official", "state", "state-run", "state-owned", "government-run", "government"}
 # Offices one can leave; "former" before them makes an elite (ELI), as CAMEO codes former officials.
 OFFICE_ROLES = {"GOV", "LEG", "JUD", "MIL", "COP", "SPY"}
 FORMER_WORDS = {"former", "erstwhile", "onetime", "one-time"}
@@ -593,6 +595,16 @@ class DocumentActors:
             if role and kind in {"unknown", "country", "group"}:
                 kind = "person" if head.ent_type_ == "PERSON" else _kind_for_role(head)
 
+        # "an official Syrian newspaper", "the state-run Iranian television": media that speak for
+        # the government are the government (PETRARCH's GOVMED, whose primary role is GOV).
+        if (
+            code is None
+            and role == "MED"
+            and any(t.lower_ in STATE_MEDIA_WORDS for t in description if t.i < head.i)
+        ):
+            role = "GOV"
+            reasons.append("state media speak for the government")
+
         # "a former adviser", "the ex-president": who no longer holds an office is an elite (ELI).
         if code is None and role in OFFICE_ROLES and role_words and self._former(head, role_words):
             role = "ELI"
@@ -675,7 +687,7 @@ class DocumentActors:
         # A well-known person of the people directory ("Putin offered", "President Bush"), as of
         # the article's date: a title in the phrase keeps its role, the directory gives the rest.
         from_before = False
-        if code is None and country is None and head.pos_ == "PROPN" and self.coder.people:
+        if code is None and (country is None or role is None) and head.pos_ == "PROPN" and self.coder.people:
             spelled = name or " ".join(t.text for t in sorted(_name_tokens(head), key=lambda t: t.i))
             found = self._directory_code(spelled)
             entity = self._person_entity(head)
@@ -684,6 +696,8 @@ class DocumentActors:
                 spelled = entity if found is not None else spelled
             if found is None and role is not None:
                 found = self._titled_surname(spelled)  # "President Bush": either Bush is American
+            if found is not None and country is not None and split_code(found[0])[0] != country:
+                found = None  # "the Israeli-born American X": the text's country stands
             if found is not None:
                 full, why = found
                 name, kind, from_before = spelled, "person", True
