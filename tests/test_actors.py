@@ -166,7 +166,15 @@ def test_a_place_the_gazetteer_lacks_does_not_place_a_role(nlp: Language) -> Non
 
 @pytest.mark.parametrize(
     ("word", "country"),
-    [("Quatar", "QAT"), ("Ethopia", "ETH"), ("Phillippines", "PHL"), ("Prussia", None), ("Iraqq", None)],
+    [
+        ("Quatar", "QAT"),
+        ("Ethopia", "ETH"),
+        ("Phillippines", "PHL"),
+        ("Prussia", None),
+        ("Iraqq", None),
+        ("Americas", None),
+        ("Isreal", "ISR"),
+    ],
 )
 def test_a_country_misspelt_by_one_letter_is_read_as_that_country(word: str, country: str | None) -> None:
     from tocsin.actors import misspelt_country

@@ -887,21 +887,28 @@ def _deletions(word: str) -> set[str]:
     return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
-def _one_edit_apart(first: str, second: str) -> bool:
+def _one_edit_inside(first: str, second: str) -> bool:
     """Whether two different words are one insertion, deletion, substitution or swap of
-    neighbouring letters apart."""
+    neighbouring letters apart, away from both ends of the word: a changed first letter makes
+    another word ("Prussia", not Russia) and a changed ending another form ("Americas", not
+    Americans)."""
     if first == second or abs(len(first) - len(second)) > 1:
         return False
+    last = min(len(first), len(second)) - 1  # edits must stay strictly between 0 and this
     if len(first) == len(second):
         diffs = [i for i, (a, b) in enumerate(zip(first, second, strict=True)) if a != b]
-        return len(diffs) == 1 or (
+        if len(diffs) == 1:
+            return 0 < diffs[0] < last
+        return (
             len(diffs) == 2
             and diffs[1] == diffs[0] + 1
             and first[diffs[0]] == second[diffs[1]]
             and first[diffs[1]] == second[diffs[0]]
+            and diffs[0] > 0
+            and diffs[1] < last
         )
     short, long = sorted((first, second), key=len)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+    return any(long[:i] + long[i + 1 :] == short for i in range(1, last))
 
 
 @lru_cache(maxsize=8)
@@ -926,10 +933,9 @@ def misspelt_country(word: str, table: PhraseTable) -> LexiconEntry | None:
         return None
     index = _misspelling_index(table)
     found: dict[str, LexiconEntry] = {}
-    for key in _deletions(folded):
+    for key in sorted(_deletions(folded)):
         for entry in index.get(key, ()):
-            spelled = entry.phrase.casefold()
-            if spelled[0] == folded[0] and _one_edit_apart(folded, spelled):  # "Prussia" is no Russia
+            if _one_edit_inside(folded, entry.phrase.casefold()):
                 found.setdefault(entry.code, entry)
     return next(iter(found.values())) if len(found) == 1 else None
 

@@ -22,8 +22,12 @@ from __future__ import annotations
 import bisect
 import logging
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy
+from spacy.attrs import DEP, ENT_TYPE, LEMMA, LOWER, POS
+from spacy.symbols import VERB
 from spacy.tokens import Doc, Span, Token
 
 from tocsin.actors import DocumentActors
@@ -197,9 +201,7 @@ class ArticleAttribution:
         self.publisher = publisher
         self.regions = quote_regions(self.text)
         self._region_starts = [start for start, _ in self.regions]
-        self._sentence_of: dict[int, int] = {}
-        for number, sentence in enumerate(doc.sents):
-            self._sentence_of[sentence.start] = number
+        self._sentence_starts = [sentence.start for sentence in doc.sents]  # the sentences cover the doc
         self._full_names: dict[str, str] = {}
         self._antecedents: list[_Antecedent] = []
         self._antecedent_index: list[int] = []
@@ -249,8 +251,11 @@ class ArticleAttribution:
                 )
             )
         seen: set[tuple[int, int]] = set()
+        anchors = self._indirect_anchors()
         for sentence_index, sentence in enumerate(sentences):
-            for token in sentence:
+            first_anchor = bisect.bisect_left(anchors, sentence.start)
+            last_anchor = bisect.bisect_left(anchors, sentence.end)
+            for token in (self.doc[i] for i in anchors[first_anchor:last_anchor]):
                 for first, last, frames in self._indirect_contents(token):
                     while first < last and self.doc[first].is_punct:
                         first += 1
@@ -281,6 +286,20 @@ class ArticleAttribution:
         return found
 
     # -- indirect quotations ------------------------------------------------------------------
+    def _indirect_anchors(self) -> list[int]:
+        """The indices of the tokens `_indirect_contents` may anchor on ("according", a reporting
+        verb), in order: found with one scan of the parse's arrays, not a Token for every word."""
+        if not len(self.doc):
+            return []
+        strings = self.doc.vocab.strings
+        lower, pos, lemma = self.doc.to_array([LOWER, POS, LEMMA]).T
+        verbs = numpy.flatnonzero(pos == VERB)
+        reporting = [
+            value for value in set(lemma[verbs].tolist()) if strings[value].lower() in REPORTING_VERBS
+        ]
+        found = (lower == strings["according"]) | ((pos == VERB) & _equal_any(lemma, reporting))
+        return numpy.flatnonzero(found).tolist()
+
     def _indirect_contents(self, token: Token) -> list[tuple[int, int, list[Frame]]]:
         """Indirect quotations anchored on `token`: (first, last token index, frames)."""
         lemma = token.lemma_.lower()
@@ -670,7 +689,17 @@ class ArticleAttribution:
             words = name.split()
             if len(words) > 1:
                 self._full_names.setdefault(words[-1].lower(), name)
-        for token in self.doc:
+        # Only a person's name or a subject can be an antecedent: find those with one scan of the
+        # parse's arrays instead of making a Token of every word.
+        strings = self.doc.vocab.strings
+        candidates = _token_indices(
+            self.doc,
+            (ENT_TYPE, DEP),
+            lambda ent_type, dep: (
+                (ent_type == strings["PERSON"]) | _equal_any(dep, [strings[label] for label in _SUBJECTS])
+            ),
+        )
+        for token in (self.doc[i] for i in candidates):
             if token.pos_ == "PRON" or self._region_of(token.idx) is not None:
                 continue
             subject = token.dep_ in _SUBJECTS
@@ -686,7 +715,8 @@ class ArticleAttribution:
         self._antecedent_index = [candidate.index for candidate in self._antecedents]
 
     def _sentence_number(self, token: Token) -> int:
-        return self._sentence_of.get(token.sent.start, 0)
+        """The number of the sentence holding `token` (`token.sent`, without building the span)."""
+        return max(0, bisect.bisect_right(self._sentence_starts, token.i) - 1)
 
     def _latest_outlet_before(self, index: int) -> ActorMention | None:
         latest: ActorMention | None = None
@@ -974,3 +1004,20 @@ def _sentence_index(sentences: list[Span], offset: int) -> int:
     if position >= 0 and offset < sentences[position].end_char:
         return position
     return 0
+
+
+def _token_indices(doc: Doc, attributes: tuple[int, ...], test: Callable[..., numpy.ndarray]) -> list[int]:
+    """The indices, in order, of the tokens whose attribute columns (`Doc.to_array`, one argument
+    of `test` each) pass `test`."""
+    if not len(doc):
+        return []
+    columns = doc.to_array(list(attributes))
+    return [int(i) for i in numpy.flatnonzero(test(*columns.T))]
+
+
+def _equal_any(column: numpy.ndarray, values: Iterable[int]) -> numpy.ndarray:
+    """Where `column` holds one of `values`."""
+    found = numpy.zeros(len(column), dtype=bool)
+    for value in values:
+        found |= column == value
+    return found

@@ -534,6 +534,8 @@ def match_predicates(sentence: Span, lexicon: PredicateLexicon) -> list[Predicat
     """Every predicate in the sentence that a lexicon rule codes, in text order."""
     matches: list[PredicateMatch] = []
     for token in sentence:
+        if token.pos_ not in {"VERB", "NOUN", "PROPN"}:
+            continue  # no predicate (the branches below): skip the lemma
         lemma = token.lemma_.lower()
         if token.pos_ == "VERB":
             for rule in lexicon.candidates(lemma, "V") or _misread_verb_rules(token.lower_, lexicon):
@@ -1283,6 +1285,8 @@ def code_statement_events(
 
     statements: list[Event] = []
     for token in sentence:
+        if token.pos_ != "VERB":
+            continue  # (checked below too): skip the lemma
         lemma = token.lemma_.lower()
         if token.pos_ != "VERB" or lemma not in REPORTING_VERBS or lemma in _NOT_STATEMENTS:
             continue

@@ -56,11 +56,13 @@ class ParsedArticle:
 def sentences_of(doc: Doc) -> tuple[Sentence, ...]:
     """Return the document's sentences with their character spans, blank ones skipped."""
     sentences: list[Sentence] = []
+    whole = doc.text  # a span's text is this slice of it; Doc.text joins every token: once
     for span in doc.sents:
-        text = span.text.strip()
+        raw = whole[span.start_char : span.end_char]
+        text = raw.strip()
         if not text:
             continue
-        start = span.start_char + (len(span.text) - len(span.text.lstrip()))
+        start = span.start_char + (len(raw) - len(raw.lstrip()))
         sentences.append(Sentence(len(sentences), start, start + len(text), text))
     return tuple(sentences)
 

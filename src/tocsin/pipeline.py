@@ -83,7 +83,7 @@ def code_parsed(parsed: ParsedArticle, options: Options | None = None) -> CodedA
         options.dictionaries().verbs,
         places=DocumentPlaces(doc, actors.mentions(), text=actors.text),
     )
-    spans = [span for span in doc.sents if span.text.strip()]
+    spans = [span for span in doc.sents if actors.text[span.start_char : span.end_char].strip()]
     events: list[Event] = []
     for sentence, span in zip(parsed.sentences, spans, strict=False):
         found = code_sentence_events(

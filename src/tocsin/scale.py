@@ -23,12 +23,18 @@ from typing import Any
 from tocsin.errors import TocsinError
 from tocsin.parse import load_model
 from tocsin.pipeline import Options, code_articles
-from tocsin.types import Article, CodedArticle
+from tocsin.types import ActorMention, Article, CodedArticle, Event, KnownPerson, Quote, Sentence
 
 LOGGER = logging.getLogger(__name__)
 
 DEFAULT_BATCH_SIZE = 8
 """Articles per Dask task: large enough to amortise scheduling, small enough to balance load."""
+
+
+LOCAL_WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
+"""Dask settings for the workers of a `LocalCluster` started here: no statistical profiler (it
+samples the running task's stack a hundred times a second, for a dashboard such a cluster does not
+have, and its sampling thread takes the GIL from the task it samples)."""
 
 
 class DistributedError(TocsinError):
@@ -57,6 +63,24 @@ def code_batch(articles: list[Article], options: Options) -> list[CodedArticle]:
     return list(code_articles(articles, options, load_model()))
 
 
+_Findings = tuple[
+    tuple[Sentence, ...],
+    tuple[ActorMention, ...],
+    tuple[Quote, ...],
+    tuple[Event, ...],
+    tuple[KnownPerson, ...],
+]
+
+
+def code_batch_findings(articles: list[Article], options: Options) -> list[_Findings]:
+    """`code_batch` less the articles themselves: what a Dask task sends back. The driver already
+    holds the articles (their texts are most of their size), so only what was found travels."""
+    return [
+        (coded.sentences, coded.mentions, coded.quotes, coded.events, coded.people)
+        for coded in code_batch(articles, options)
+    ]
+
+
 def start_client(scheduler: str | None = None, workers: int = 2) -> tuple[Any, Any]:
     """Return (client, cluster): connected to `scheduler`, or to a new `LocalCluster` of `workers`
     single-threaded processes (cluster is None for a scheduler address). Close both when done."""
@@ -77,6 +101,7 @@ def start_client(scheduler: str | None = None, workers: int = 2) -> tuple[Any, A
         processes=True,
         dashboard_address=None,
         silence_logs=logging.ERROR,
+        config=LOCAL_WORKER_CONFIG,
     )
     return Client(cluster), cluster
 
@@ -95,6 +120,12 @@ def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
             batch = []
     if batch:
         yield batch
+
+
+def _coded(batch: list[Article], future: Any) -> Iterator[CodedArticle]:
+    """The coded articles of a finished task: its findings joined to the batch's articles."""
+    for article, findings in zip(batch, future.result(), strict=True):
+        yield CodedArticle(article, *findings)
 
 
 def code_articles_distributed(
@@ -124,13 +155,13 @@ def code_articles_distributed(
         prepare_client(client)
         shared_options = client.scatter(options, broadcast=True, hash=False)
         slots = max(1, sum(client.nthreads().values())) * max(1, in_flight_per_worker)
-        pending: deque[Any] = deque()
+        pending: deque[tuple[list[Article], Any]] = deque()
         for batch in _batches(articles, batch_size):
-            pending.append(client.submit(code_batch, batch, shared_options, pure=False))
+            pending.append((batch, client.submit(code_batch_findings, batch, shared_options, pure=False)))
             while len(pending) >= slots:
-                yield from pending.popleft().result()
+                yield from _coded(*pending.popleft())
         while pending:
-            yield from pending.popleft().result()
+            yield from _coded(*pending.popleft())
     finally:
         if own:
             client.close()

@@ -285,6 +285,19 @@ def _insert_sql(table: str, columns: str) -> str:
 
 
 _INSERT_ARTICLE = _insert_sql("articles", _ARTICLE_COLUMNS)
+_PEOPLE_COLUMNS = "key, name, code, country, role, evidence, article_id, first_seen, last_seen, mentions"
+_NEWER = "people.last_seen IS NULL OR excluded.last_seen >= people.last_seen"
+_PEOPLE_CONFLICT = f"""
+    ON CONFLICT (key) DO UPDATE SET
+        mentions = people.mentions + excluded.mentions,
+        first_seen = least(people.first_seen, excluded.first_seen),
+        code = CASE WHEN {_NEWER} THEN excluded.code ELSE people.code END,
+        country = CASE WHEN {_NEWER} THEN excluded.country ELSE people.country END,
+        role = CASE WHEN {_NEWER} THEN excluded.role ELSE people.role END,
+        evidence = CASE WHEN {_NEWER} THEN excluded.evidence ELSE people.evidence END,
+        article_id = CASE WHEN {_NEWER} THEN excluded.article_id ELSE people.article_id END,
+        last_seen = greatest(people.last_seen, excluded.last_seen)
+"""
 
 _ARTICLE_FIELDS = (
     "a.id, a.title, a.date, a.url, a.outlet, a.origin, a.authors, a.language, a.ingested_at, "
@@ -548,6 +561,12 @@ class Store:
         """Return True when an article with this id is already stored."""
         return bool(self._query("SELECT 1 FROM articles WHERE id = ?", [article_id]))
 
+    def stored_articles(self, article_ids: Sequence[str]) -> set[str]:
+        """Return which of `article_ids` are stored articles (one query for all of them)."""
+        if not article_ids:
+            return set()
+        return {row[0] for row in self._query(_STORED_ARTICLES, [list(article_ids)])}
+
     def add(self, coded: CodedArticle) -> bool:
         """Store a coded article with its mentions, quotes and events in one transaction.
 
@@ -569,39 +588,34 @@ class Store:
         return True
 
     def _merge_people(self, con: duckdb.DuckDBPyConnection, people: Sequence[KnownPerson]) -> None:
-        """Add what an article taught about named people to the person table: the newest evidence
-        (by article date) gives the code, and first/last seen dates and a mention count are kept."""
+        """Add what articles taught about named people to the person table: the newest evidence
+        (by article date) gives the code, and first/last seen dates and a mention count are kept.
+
+        The people are first folded by key in order (what one upsert per person would do, row by
+        row), then merged into the table in one statement."""
+        if not people:
+            return
+        folded: dict[str, list[Any]] = {}
         for person in people:
-            con.execute(
-                """
-                INSERT INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
-                ON CONFLICT (key) DO UPDATE SET
-                    mentions = people.mentions + 1,
-                    first_seen = least(people.first_seen, excluded.first_seen),
-                    code = CASE WHEN people.last_seen IS NULL OR excluded.last_seen >= people.last_seen
-                        THEN excluded.code ELSE people.code END,
-                    country = CASE WHEN people.last_seen IS NULL OR excluded.last_seen >= people.last_seen
-                        THEN excluded.country ELSE people.country END,
-                    role = CASE WHEN people.last_seen IS NULL OR excluded.last_seen >= people.last_seen
-                        THEN excluded.role ELSE people.role END,
-                    evidence = CASE WHEN people.last_seen IS NULL OR excluded.last_seen >= people.last_seen
-                        THEN excluded.evidence ELSE people.evidence END,
-                    article_id = CASE WHEN people.last_seen IS NULL OR excluded.last_seen >= people.last_seen
-                        THEN excluded.article_id ELSE people.article_id END,
-                    last_seen = greatest(people.last_seen, excluded.last_seen)
-                """,
-                [
-                    person.name.lower(),
-                    person.name,
-                    person.code,
-                    person.country,
-                    person.role,
-                    person.evidence,
-                    person.article_id,
-                    person.seen,
-                    person.seen,
-                ],
-            )
+            key, seen = person.name.lower(), person.seen
+            row = folded.get(key)
+            if row is None:
+                folded[key] = [key, person.name, person.code, person.country, person.role,
+                               person.evidence, person.article_id, seen, seen, 1]  # fmt: skip
+                continue
+            first, last = row[7], row[8]
+            row[9] += 1
+            if seen is not None:
+                row[7] = seen if first is None else min(first, seen)
+            if last is None or (seen is not None and seen >= last):
+                row[2:7] = [person.code, person.country, person.role, person.evidence, person.article_id]
+            if seen is not None:
+                row[8] = seen if last is None else max(last, seen)
+        sql = self._bulk_inserts.get(("people", "merge"))
+        if sql is None:
+            sql = _bulk_insert_sql(con, "people", _PEOPLE_COLUMNS) + _PEOPLE_CONFLICT
+            self._bulk_inserts[("people", "merge")] = sql
+        con.execute(sql, [_json_rows(list(folded.values()))])
 
     def people(self) -> dict[str, KnownPerson]:
         """The person table: what tocsin learned about named people, by lower-case full name, for
@@ -877,12 +891,7 @@ class Store:
         sql = self._bulk_inserts.get((table, columns))
         if sql is None:
             sql = self._bulk_inserts[(table, columns)] = _bulk_insert_sql(con, table, columns)
-        payload = json.dumps(
-            [{f"c{i}": _json_value(value) for i, value in enumerate(row)} for row in rows],
-            ensure_ascii=False,
-            allow_nan=False,
-        )
-        con.execute(sql, [payload])
+        con.execute(sql, [_json_rows(rows)])
 
     def _insert_article(self, con: duckdb.DuckDBPyConnection, article: Article) -> None:
         con.execute(_INSERT_ARTICLE, _article_row(article, _utc_now()))
@@ -1319,13 +1328,23 @@ def _bulk_insert_sql(con: duckdb.DuckDBPyConnection, table: str, columns: str) -
     )
 
 
-def _json_value(value: Any) -> Any:
-    """Return a column value as JSON can carry it: dates as ISO strings, tuples as lists."""
+def _json_date(value: Any) -> str:
+    """`json.dumps`'s hook for what JSON has no type for: dates (and times) as ISO strings."""
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, tuple):
-        return list(value)
-    return value
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _json_rows(rows: Sequence[Sequence[Any]]) -> str:
+    """Rows as the JSON array of row objects (`c0`, `c1` … in column order) that
+    `_bulk_insert_sql` reads, dates as ISO strings and tuples as lists."""
+    keys = [f"c{i}" for i in range(max(len(row) for row in rows))]
+    return json.dumps(
+        [dict(zip(keys, row, strict=False)) for row in rows],
+        ensure_ascii=False,
+        allow_nan=False,
+        default=_json_date,
+    )
 
 
 def _article_row(article: Article, ingested_at: datetime) -> list[Any]:

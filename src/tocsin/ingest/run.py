@@ -36,6 +36,9 @@ LOGGER = logging.getLogger(__name__)
 Notice = Callable[[str, Rejection], None]
 """Called with ("rejected" | "skipped", rejection) as soon as an input is turned down."""
 
+LOOKUP_CHUNK = 16
+"""Inputs read ahead to ask the store in one query which of them are stored already."""
+
 KNOWN_PEOPLE_STATE = "known_people"
 """The store's run state holding the people a run started with, until it finishes."""
 
@@ -216,31 +219,44 @@ def ingest(
         items = read_paths(
             sources, default_date=settings.default_date, outlet=settings.outlet, options=settings.read
         )
-        for item in items:
-            if isinstance(item, Rejection):
-                tell("rejected", item)
-                pending.append(("rejected", item))
-                continue
-            if item.id in in_flight or store.has_article(item.id):
-                pending.append(("stored", item))
-                continue
-            reason = skip_reason(item, settings.languages) if settings.languages else None
-            if reason is not None:
-                rejection = Rejection(item.origin or item.id, reason)
-                tell("skipped", rejection)
-                pending.append(("skipped", rejection))
-                continue
-            values = signature(item.text) if index is not None else None
-            if index is not None and values is not None:
-                match = index.find(values)
-                if match is not None:
-                    in_flight.add(item.id)
-                    pending.append(("duplicate", (item, match.article_id, match.similarity)))
-                    continue
-                index.add(item.id, values)
-            in_flight.add(item.id)
-            pending.append(_Coded(item.id, values))
-            yield item
+        for chunk in _chunks(items, LOOKUP_CHUNK):
+            # The ids stored or being stored, asked of the store once per chunk: what is stored
+            # or in flight only grows, and only by the articles admitted below, which join it.
+            ids = [item.id for item in chunk if not isinstance(item, Rejection)]
+            taken = store.stored_articles(ids) | in_flight.intersection(ids)
+            for item in chunk:
+                if isinstance(item, Rejection):
+                    tell("rejected", item)
+                    pending.append(("rejected", item))
+                elif item.id in taken:
+                    pending.append(("stored", item))
+                else:
+                    admit = admission(item)
+                    if admit is not None:
+                        taken.add(item.id)
+                        if admit:
+                            yield item
+
+    def admission(item: Article) -> bool | None:
+        """Queue an article not yet stored: True to code it; False when it is linked to the story it
+        copies (it is then in flight, stored with the next commit); None when skipped."""
+        reason = skip_reason(item, settings.languages) if settings.languages else None
+        if reason is not None:
+            rejection = Rejection(item.origin or item.id, reason)
+            tell("skipped", rejection)
+            pending.append(("skipped", rejection))
+            return None
+        values = signature(item.text) if index is not None else None
+        if index is not None and values is not None:
+            match = index.find(values)
+            if match is not None:
+                in_flight.add(item.id)
+                pending.append(("duplicate", (item, match.article_id, match.similarity)))
+                return False
+            index.add(item.id, values)
+        in_flight.add(item.id)
+        pending.append(_Coded(item.id, values))
+        return True
 
     def commit(force: bool = False) -> None:
         nonlocal batch, last_commit
@@ -302,6 +318,18 @@ def ingest(
     store.set_run_state(KNOWN_PEOPLE_STATE, None)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _chunks(items: Iterable[Article | Rejection], size: int) -> Iterator[list[Article | Rejection]]:
+    """The items in lists of `size` (the last may be shorter), read as each list is wanted."""
+    chunk: list[Article | Rejection] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def _advance(progress: IngestProgress | None, articles: int, events: int) -> None:
