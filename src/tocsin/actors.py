@@ -696,14 +696,15 @@ class DocumentActors:
                 spelled = entity if found is not None else spelled
             if found is None and role is not None:
                 found = self._titled_surname(spelled)  # "President Bush": either Bush is American
-            if found is not None and country is not None and split_code(found[0])[0] != country:
+            listed_country, listed_role = split_code(found[0]) if found is not None else (None, None)
+            if found is not None and country is not None and listed_country != country:
                 found = None  # "the Israeli-born American X": the text's country stands
             if found is not None:
                 full, why = found
                 name, kind, from_before = spelled, "person", True
-                country = split_code(full)[0]
+                country = listed_country
                 if role is None:
-                    code, role = full, split_code(full)[1]
+                    code, role = full, listed_role
                 reasons.append(why)
 
         # A person tocsin learned about in earlier articles ("Hatami" after "Iran's Defense

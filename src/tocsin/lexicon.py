@@ -38,6 +38,7 @@ from datetime import date
 from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import pycountry
 
@@ -375,7 +376,7 @@ def plural_phrase(phrase: str) -> str | None:
 # --- reading the TSV files ---------------------------------------------------------------------
 
 
-_RowParser = Callable[[list[str], str], LexiconEntry]
+_Row = TypeVar("_Row")
 
 
 def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
@@ -448,9 +449,10 @@ def _organisation_row(fields: list[str], where: str) -> LexiconEntry:
     return LexiconEntry(phrase, code, kind, where, country=country or None, role=role or None)
 
 
-def _parse(text: str, origin: str, row: _RowParser, *, strict: bool) -> list[LexiconEntry]:
-    """Entries from TSV text; a bad line raises when ``strict``, else is logged and skipped."""
-    entries: list[LexiconEntry] = []
+def _parse(text: str, origin: str, row: Callable[[list[str], str], _Row], *, strict: bool) -> list[_Row]:
+    """Rows of TSV text parsed by `row`; a bad line raises when ``strict``, else is logged and
+    skipped."""
+    entries: list[_Row] = []
     for number, fields in _rows(text):
         try:
             entries.append(row(fields, f"{origin}:{number}"))
@@ -459,6 +461,16 @@ def _parse(text: str, origin: str, row: _RowParser, *, strict: bool) -> list[Lex
                 raise DictionaryError(origin, number, str(problem)) from None
             LOGGER.warning("%s:%d: %s; line skipped", origin, number, problem)
     return entries
+
+
+def _read_user_table(path: str | Path) -> tuple[str, str]:
+    """(origin, text) of a user's table; `DictionaryError` when it cannot be read at all."""
+    origin = str(path)
+    try:
+        return origin, Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as problem:
+        reason = problem.strerror if isinstance(problem, OSError) else str(problem)
+        raise DictionaryError(origin, 0, f"cannot read: {reason or problem}") from problem
 
 
 def _package_text(name: str) -> str:
@@ -516,12 +528,7 @@ def load_user_table(path: str | Path) -> PhraseTable:
     Columns: phrase, code, kind, country, role, comment. Malformed lines are logged (file and
     line) and skipped; `DictionaryError` is raised only when the file cannot be read at all.
     """
-    origin = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as problem:
-        reason = problem.strerror if isinstance(problem, OSError) else str(problem)
-        raise DictionaryError(origin, 0, f"cannot read: {reason or problem}") from problem
+    origin, text = _read_user_table(path)
     return PhraseTable(_parse(text, origin, _organisation_row, strict=False))
 
 
@@ -775,23 +782,10 @@ def _person_row(fields: list[str], where: str) -> PersonEntry:
     return PersonEntry(name, aliases, country or None, terms, where)
 
 
-def _parse_people(text: str, origin: str, *, strict: bool) -> list[PersonEntry]:
-    """Entries from people-table text; a bad line raises when ``strict``, else is logged and skipped."""
-    entries: list[PersonEntry] = []
-    for number, fields in _rows(text):
-        try:
-            entries.append(_person_row(fields, f"{origin}:{number}"))
-        except ValueError as problem:
-            if strict:
-                raise DictionaryError(origin, number, str(problem)) from None
-            LOGGER.warning("%s:%d: %s; line skipped", origin, number, problem)
-    return entries
-
-
 @lru_cache(maxsize=1)
 def people_directory() -> PeopleDirectory:
     """The built-in directory of well-known people (data/people.tsv)."""
-    return PeopleDirectory(_parse_people(_package_text("people.tsv"), "people.tsv", strict=True))
+    return PeopleDirectory(_parse(_package_text("people.tsv"), "people.tsv", _person_row, strict=True))
 
 
 def load_people_table(path: str | Path) -> PeopleDirectory:
@@ -800,10 +794,5 @@ def load_people_table(path: str | Path) -> PeopleDirectory:
     Columns: name, aliases, country, terms, comment. Malformed lines are logged (file and line)
     and skipped; `DictionaryError` is raised only when the file cannot be read at all.
     """
-    origin = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as problem:
-        reason = problem.strerror if isinstance(problem, OSError) else str(problem)
-        raise DictionaryError(origin, 0, f"cannot read: {reason or problem}") from problem
-    return PeopleDirectory(_parse_people(text, origin, strict=False))
+    origin, text = _read_user_table(path)
+    return PeopleDirectory(_parse(text, origin, _person_row, strict=False))

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from spacy.language import Language
 
@@ -28,6 +29,8 @@ from tocsin.petrarch import LoadedDictionaries, load_dictionaries
 from tocsin.types import Article, CodedArticle, Event, KnownPerson
 
 LOGGER = logging.getLogger(__name__)
+
+_Item = TypeVar("_Item")
 
 
 @dataclass(slots=True)
@@ -66,6 +69,18 @@ class Options:
                 dictionaries=self.dictionaries().actors, known_people=self.known_people
             )
         return self._actor_coder
+
+
+def batched(items: Iterable[_Item], size: int) -> Iterator[list[_Item]]:
+    """The items in lists of `size` (the last may be shorter), each read as it is wanted."""
+    batch: list[_Item] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def code_parsed(parsed: ParsedArticle, options: Options | None = None) -> CodedArticle:

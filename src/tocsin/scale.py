@@ -22,7 +22,7 @@ from typing import Any
 
 from tocsin.errors import TocsinError
 from tocsin.parse import load_model
-from tocsin.pipeline import Options, code_articles
+from tocsin.pipeline import Options, batched, code_articles
 from tocsin.types import ActorMention, Article, CodedArticle, Event, KnownPerson, Quote, Sentence
 
 LOGGER = logging.getLogger(__name__)
@@ -111,17 +111,6 @@ def prepare_client(client: Any) -> None:
     client.register_plugin(_worker_plugin_class()())
 
 
-def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
-    for article in articles:
-        batch.append(article)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _coded(batch: list[Article], future: Any) -> Iterator[CodedArticle]:
     """The coded articles of a finished task: its findings joined to the batch's articles."""
     for article, findings in zip(batch, future.result(), strict=True):
@@ -156,7 +145,7 @@ def code_articles_distributed(
         shared_options = client.scatter(options, broadcast=True, hash=False)
         slots = max(1, sum(client.nthreads().values())) * max(1, in_flight_per_worker)
         pending: deque[tuple[list[Article], Any]] = deque()
-        for batch in _batches(articles, batch_size):
+        for batch in batched(articles, batch_size):
             pending.append((batch, client.submit(code_batch_findings, batch, shared_options, pure=False)))
             while len(pending) >= slots:
                 yield from _coded(*pending.popleft())

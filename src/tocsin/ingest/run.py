@@ -27,7 +27,7 @@ from tocsin.ingest._paths import ReadOptions, read_paths
 from tocsin.ingest.dedup import DEFAULT_THRESHOLD, NearDuplicateIndex, signature
 from tocsin.ingest.language import skip_reason
 from tocsin.ingest.progress import IngestProgress
-from tocsin.pipeline import Options, code_articles
+from tocsin.pipeline import Options, batched, code_articles
 from tocsin.store import Store
 from tocsin.types import Article, CodedArticle, KnownPerson, Rejection
 
@@ -219,7 +219,7 @@ def ingest(
         items = read_paths(
             sources, default_date=settings.default_date, outlet=settings.outlet, options=settings.read
         )
-        for chunk in _chunks(items, LOOKUP_CHUNK):
+        for chunk in batched(items, LOOKUP_CHUNK):
             # The ids stored or being stored, asked of the store once per chunk: what is stored
             # or in flight only grows, and only by the articles admitted below, which join it.
             ids = [item.id for item in chunk if not isinstance(item, Rejection)]
@@ -318,18 +318,6 @@ def ingest(
     store.set_run_state(KNOWN_PEOPLE_STATE, None)
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _chunks(items: Iterable[Article | Rejection], size: int) -> Iterator[list[Article | Rejection]]:
-    """The items in lists of `size` (the last may be shorter), read as each list is wanted."""
-    chunk: list[Article | Rejection] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _advance(progress: IngestProgress | None, articles: int, events: int) -> None:
