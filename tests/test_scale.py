@@ -13,7 +13,7 @@ import pytest
 from tocsin.ingest import read_csv_file
 from tocsin.ingest.run import IngestSettings, ingest
 from tocsin.pipeline import code_articles
-from tocsin.scale import code_articles_distributed, start_client
+from tocsin.scale import code_articles_distributed, prepare_client, start_client
 from tocsin.store import Store
 from tocsin.types import Article
 
@@ -75,3 +75,25 @@ def test_ingest_on_dask_stores_what_a_serial_ingest_stores(client: Any, sample: 
         remote = ingest([sample], dask, IngestSettings(dask_client=client))
         assert (remote.added, remote.events) == (local.added, local.events) == (20, local.events)
         assert _dump(dask) == _dump(serial)
+
+
+def _tables_loaded() -> bool:
+    """In a worker: whether the gazetteer and the people directory are built already."""
+    from tocsin.geo import load_gazetteer
+    from tocsin.lexicon import people_directory
+
+    return load_gazetteer.cache_info().currsize == 1 and people_directory.cache_info().currsize == 1
+
+
+def test_workers_build_their_tables_when_they_start() -> None:
+    dask_client, cluster = start_client(workers=1)
+    try:
+        assert set(dask_client.run(_tables_loaded).values()) == {False}
+        prepare_client(dask_client)  # as every coding run does: a plugin warms present and future workers
+        assert set(dask_client.run(_tables_loaded).values()) == {True}
+        cluster.scale(2)
+        dask_client.wait_for_workers(2, timeout=120)
+        assert list(dask_client.run(_tables_loaded).values()) == [True, True]
+    finally:
+        dask_client.close()
+        cluster.close()
