@@ -244,3 +244,62 @@ def test_a_bare_surname_the_directory_does_not_list_is_not_coded_from_it(
 )
 def test_state_media_speak_for_the_government(nlp: Language, text: str, word: str, code: str) -> None:
     assert _mention(nlp, text, word)[0] == code
+
+
+def _mention_at(nlp: Language, text: str, word: str, after: int = 0) -> tuple[str | None, str]:
+    doc = nlp(text)
+    actors = DocumentActors(doc, day=date(2019, 3, 15))
+    token = next(token for token in doc if token.text == word and token.i >= after)
+    mention = actors.mention_for(token)
+    assert mention is not None
+    return mention.code, mention.rule
+
+
+def test_a_lead_description_codes_the_name_that_does_the_same_next(nlp: Language) -> None:
+    text = (
+        "A former adviser to the British prime minister was sentenced in London on Wednesday. "
+        "Gerald Oakhurst was sentenced by a judge to five years in prison."
+    )
+    code, rule = _mention_at(nlp, text, "Oakhurst")
+    assert code == "GBRELI"
+    assert "sentence before" in rule
+
+
+def test_a_name_is_not_coded_from_a_description_that_did_something_else(nlp: Language) -> None:
+    text = (
+        "A former adviser to the British prime minister resigned in London on Wednesday. "
+        "Gerald Oakhurst was sentenced by a judge to five years in prison."
+    )
+    code, _ = _mention_at(nlp, text, "Oakhurst")
+    assert code != "GBRELI"
+
+
+def test_someone_a_court_sentences_is_a_criminal_and_stays_one(nlp: Language) -> None:
+    text = (
+        "A federal judge sentenced Ohio man Daniel Wexbury to life in prison on Friday. "
+        "In that attack, Wexbury, a self-described extremist, killed a woman."
+    )
+    first, rule = _mention_at(nlp, text, "Wexbury")
+    later, _ = _mention_at(nlp, text, "Wexbury", after=16)
+    assert first is not None and first.endswith("CRM")
+    assert "criminal" in rule
+    assert later == first
+
+
+def test_an_official_sentenced_keeps_his_office(nlp: Language) -> None:
+    text = "A court sentenced Iraqi Defence Minister Ali Karimi to a year in jail."
+    code, _ = _mention_at(nlp, text, "Karimi")
+    assert code == "IRQGOV"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Syrian officers tried to calm rival militias in Tripoli, the north Lebanese port.", "LBNUAF"),
+        ("Rival militias in Tripoli fought for the fourth day near the Libyan capital's airport.", "LBYUAF"),
+    ],
+)
+def test_a_place_shared_by_two_countries_is_the_one_the_sentence_names(
+    nlp: Language, text: str, code: str
+) -> None:
+    assert _mention_at(nlp, text, "militias")[0] == code

@@ -17,7 +17,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Protocol
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from tocsin.geo import REGION_NOUNS, lookup_name
 from tocsin.lexicon import (
@@ -142,6 +142,9 @@ STATE_MEDIA_WORDS = {"official", "state", "state-run", "state-owned", "governmen
 # Offices one can leave; "former" before them makes an elite (ELI), as CAMEO codes former officials.
 OFFICE_ROLES = {"GOV", "LEG", "JUD", "MIL", "COP", "SPY"}
 FORMER_WORDS = {"former", "erstwhile", "onetime", "one-time"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+# Verbs whose object (or passive subject) a court has found guilty: that person is a criminal (CRM).
+CONVICTION_LEMMAS = {"convict", "sentence", "imprison", "jail"}
 # How much likelier (in log10 of population, about) a place name's best candidate must be than
 # one in another country for a role placed there to take its country.
 PLACE_MARGIN = 1.0
@@ -254,6 +257,8 @@ class DocumentActors:
         )
         self._depth = 0
         self._person_entities: dict[int, str] | None = None  # token index → its PERSON entity
+        # sentence start → (first token, last token, country) of each country word in it
+        self._sentence_countries: dict[int, list[tuple[int, int, str]]] = {}
         self._ordered: list[tuple[int, ActorMention]] = []
         self.home: tuple[str, str] | None = None  # (country, why) once all phrases are coded
         self._code_all_noun_phrases()
@@ -308,6 +313,22 @@ class DocumentActors:
         return mention
 
     # -- internals ----------------------------------------------------------------------------
+    def countries_named(self, sentence: Span, outside: Token | None = None) -> frozenset[str]:
+        """The countries a sentence names by name, demonym, adjective or capital (by the country
+        table alone: no actor coding), leaving out the words of `outside` and its modifiers before
+        it if given (what follows it, "Tripoli, the north Lebanese port", is context)."""
+        found = self._sentence_countries.get(sentence.start)
+        if found is None:
+            tokens = list(sentence)
+            found = self._sentence_countries[sentence.start] = [
+                (tokens[first].i, tokens[last - 1].i, entry.code)
+                for first, last, entry in _scan(self.coder.countries, tokens)
+            ]
+        if outside is None:
+            return frozenset(code for _, _, code in found)
+        left, right = outside.left_edge.i, outside.i
+        return frozenset(code for first, last, code in found if last < left or first > right)
+
     def _home_country(self) -> tuple[str, str] | None:
         """The country most mentioned in the article (outlets aside), earliest first on a tie."""
         counts: dict[str, int] = {}
@@ -627,12 +648,20 @@ class DocumentActors:
                 if prep.dep_ == "prep" and prep.lower_ in {"in", "from", "of"}:
                     for pobj in children_with(prep, "pobj"):
                         place = self.mention_for(pobj)
+                        named = self.countries_named(pobj.sent, outside=pobj)
+                        if place and place.country and place.kind == "government" and named:
+                            # "militias in Tripoli ... the north Lebanese port": Lebanon's Tripoli
+                            found = _place_country(pobj, named)
+                            if found is not None and found[0] in named and found[0] != place.country:
+                                country = found[0]
+                                reasons.append(f"'{head.text} {prep.text} {pobj.text}': {found[1]}")
+                                break
                         if place and place.country and place.kind in {"country", "government"}:
                             country = place.country
                             reasons.append(f"'{head.text} {prep.text} {pobj.text}' places the role")
                             break
                         if place is None or place.code is None:
-                            found = _place_country(pobj)
+                            found = _place_country(pobj, named)
                             if found is not None:
                                 country = found[0]
                                 reasons.append(f"'{head.text} {prep.text} {pobj.text}': {found[1]}")
@@ -658,13 +687,14 @@ class DocumentActors:
         # 5. People: the name from the head or apposition; memory of earlier mentions.
         name = _person_name(_name_tokens(head))
         apposed = _person_name(appos_tokens) or self._apposed_name(appos_tokens)
-        if head.ent_type_ != "PERSON" and apposed:
-            name = apposed
-        if (
+        remembered_surname = (
             name is None
             and head.text[:1].isupper()
             and (head.lower_ in self.people or head.lower_ in self.named)
-        ):
+        )
+        if head.ent_type_ != "PERSON" and apposed and not remembered_surname:
+            name = apposed
+        if remembered_surname:
             name = head.text  # a remembered surname the tagger did not mark as a person
         if name:
             self.named.add(name.split()[-1].lower())
@@ -674,6 +704,13 @@ class DocumentActors:
                 if remembered:
                     country, role, origin = remembered
                     reasons.append(f"person '{name}' coded earlier in the article ({origin})")
+        # A news lead's description named in the next sentence: "A former adviser to the President
+        # was sentenced on Wednesday. Paul Manafort was sentenced by Judge ..." (the same act).
+        if name and country is None and role is None and code is None:
+            described = self._lead_description(head)
+            if described is not None:
+                country, role, code = described.country, described.role, described.code
+                reasons.append(f"'{described.text}', who did the same in the sentence before")
         # An apposition describing the head ("Amir Hatami, Iran's defense minister").
         if country is None and role is None and code is None:
             for token in head.children:
@@ -730,6 +767,11 @@ class DocumentActors:
                 name = None
                 reasons.append(f"name '{head.text}' coded earlier in the article ({origin})")
 
+        # Someone a court has convicted or sentenced, with no other role, is a criminal (CRM): "the
+        # judge sentenced Ohio man James Fields"; later mentions of the name keep the role.
+        if code is None and kind == "person" and role in {None, "CVL"} and _convicted(head):
+            role = "CRM"
+            reasons.append("convicted or sentenced: a criminal (CRM)")
         if code is None and (country or role):
             code = (country or "") + (role or "")
         if code is None:
@@ -867,6 +909,25 @@ class DocumentActors:
             if code is not None:
                 self.codes.setdefault(key.lower(), code)
 
+    def _lead_description(self, head: Token) -> ActorMention | None:
+        """For a name first met as the subject of a verb: the coded description (no name of its
+        own) that was the subject of a verb of the same lemma in the sentence before, or None."""
+        if head.dep_ not in SUBJECT_DEPS or head.sent.start == 0:
+            return None
+        verb = head.head
+        before = self.doc[head.sent.start - 1].sent
+        for token in before:
+            if (
+                token.dep_ in SUBJECT_DEPS
+                and token.pos_ == "NOUN"
+                and token.head.lemma_ == verb.lemma_
+                and token.head.pos_ in {"VERB", "AUX"}
+            ):
+                mention = self.mention_for(token)
+                if mention is not None and mention.code and mention.role and mention.name is None:
+                    return mention
+        return None
+
     def _remember(self, name: str) -> tuple[str | None, str | None, str] | None:
         parts = name.split()
         return self.people.get(name.lower()) or self.people.get(parts[-1].lower())
@@ -941,10 +1002,11 @@ def misspelt_country(word: str, table: PhraseTable) -> LexiconEntry | None:
     return next(iter(found.values())) if len(found) == 1 else None
 
 
-def _place_country(pobj: Token) -> tuple[str, str] | None:
+def _place_country(pobj: Token, named: frozenset[str] = frozenset()) -> tuple[str, str] | None:
     """The country of a place named by a noun phrase that is no actor ("Basra", "Sindh province",
     "the West Bank town of Jenin"), with why; None unless the gazetteer knows the name and its
-    best candidate is clearly the one meant (its country's, or far bigger than any other)."""
+    best candidate is clearly the one meant: the biggest of those in a country `named` in the
+    sentence ("militias in Tripoli ... the north Lebanese port"), else far bigger than any other."""
     words = [t for t in pobj.subtree if t.pos_ == "PROPN" or (t.i == pobj.i and t.lower_ in REGION_NOUNS)]
     if not words or any(t.ent_type_ in {"PERSON", "ORG", "DATE"} for t in words):
         return None
@@ -954,6 +1016,11 @@ def _place_country(pobj: Token) -> tuple[str, str] | None:
     if not found.candidates:
         return None
     best = found.candidates[0]
+    if best.place.country not in named:
+        in_named = [c for c in found.candidates if c.place.country in named]
+        if in_named:
+            place = in_named[0].place
+            return place.country, f"place '{place.name}' is in {place.country}, named in the sentence"
     others = [c for c in found.candidates[1:] if c.place.country != best.place.country]
     if others and others[0].prior > best.prior - PLACE_MARGIN:
         return None
@@ -970,6 +1037,15 @@ def as_nation(mention: ActorMention) -> ActorMention:
         return mention
     why = "a people as a party to politics is its nation"
     return dataclasses.replace(mention, code=mention.country, role=None, rule=f"{mention.rule}; {why}")
+
+
+def _convicted(head: Token) -> bool:
+    """Whether a court convicts or sentences the phrase: its head (or the name it apposes) is the
+    object of such a verb, or the subject of it in the passive ("Manafort was sentenced")."""
+    verb = head.head
+    if verb.lemma_.lower() not in CONVICTION_LEMMAS or verb.pos_ not in {"VERB", "AUX"}:
+        return False
+    return head.dep_ in {"dobj", "nsubjpass"}
 
 
 def split_code(code: str) -> tuple[str | None, str | None]:
