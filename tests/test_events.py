@@ -277,3 +277,28 @@ def test_an_accusation_is_still_not_the_accuseds_act() -> None:
     assert not any(
         code.startswith("18") for _, code, _ in _triples("The officers were accused of raping a tourist.")
     )
+
+
+def test_a_suit_against_a_decision_targets_whoever_made_it() -> None:
+    # "declared" is parsed as a second main clause with no "and": a relative clause all the same
+    text = (
+        "On Monday, attorneys general from sixteen states filed a lawsuit against the state of "
+        "emergency United States President Donald Trump declared last Friday."
+    )
+    assert any(cameo == "115" and target == "USAGOV" for _, cameo, target in _triples(text))
+
+
+def test_a_true_second_clause_is_not_read_as_a_relative_one() -> None:
+    # the "and" makes "declared" a second clause: the order's author is not named
+    text = (
+        "The attorneys general filed a lawsuit against the order and President Donald Trump declared victory."
+    )
+    assert not any(cameo == "115" and target == "USAGOV" for _, cameo, target in _triples(text))
+
+
+def test_criticism_in_a_despite_phrase_targets_the_clause_subject() -> None:
+    text = (
+        "The Turkish President announced the change on Wednesday, despite criticism by the Greek "
+        "foreign minister."
+    )
+    assert ("GRCGOV", "111", "TURGOV") in _triples(text)

@@ -116,6 +116,7 @@ APPEAL_HEADS = {
 }
 NEGATING_HEADS = {"fail", "refuse", "decline", "deny", "avoid", "reject", "stop", "cease", "halt"}
 CONDITIONAL_MARKS = {"if", "unless", "whether", "lest"}
+MAX_SUBJECT_WORDS = 8  # the longest subject phrase looked for after a noun ("United States President ...")
 HYPOTHETICAL_DETERMINERS = {"any", "no"}
 
 # CAMEO's own rule: a stated future act is coded as the intent, not the act.
@@ -639,6 +640,9 @@ def _target_tokens(match: PredicateMatch) -> list[Token]:
         # "a lawsuit against the emergency Trump declared": the author of the thing targeted.
         for clause in children_with(token, "relcl", "acl"):
             extended.extend(children_with(clause, "nsubj"))
+        for noun in [token, *_pobjs(token, ("of",))]:
+            author = _reduced_relative_subject(noun)
+            extended.extend([author] if author is not None else [])
     # Last, any actor named inside the object ("subpoenas for documents relating to the
     # administration's decision"): what the act is about.
     obj = direct_object(anchor)
@@ -647,6 +651,32 @@ def _target_tokens(match: PredicateMatch) -> list[Token]:
             t for t in obj.subtree if t.pos_ in {"NOUN", "PROPN"} and t != obj and abs(t.i - obj.i) <= 15
         )
     return extended
+
+
+def _reduced_relative_subject(noun: Token) -> Token | None:
+    """The subject of a relative clause without "that" which the parser took for a second main
+    clause: in "filed a lawsuit against the state of emergency Trump declared", "declared" hangs
+    off "filed" as a conjunct with no "and" before it. Returns "Trump" for "emergency"."""
+    after = noun.right_edge.i + 1
+    doc = noun.doc
+    if after >= len(doc) or doc[after].is_punct:
+        return None
+    subject = next(
+        (
+            t
+            for t in doc[after : min(len(doc), after + MAX_SUBJECT_WORDS)]
+            if t.left_edge.i == after and t.dep_ == "nsubj"
+        ),
+        None,
+    )
+    if subject is None:
+        return None
+    verb = subject.head
+    if verb.dep_ != "conj" or verb.i < subject.i or verb.pos_ != "VERB":
+        return None
+    if any(t.dep_ == "cc" or t.is_punct for t in doc[verb.head.i + 1 : verb.i] if t.head == verb.head):
+        return None  # "filed a lawsuit and Trump declared": a true second clause
+    return subject
 
 
 def _complement_targets(anchor: Token) -> list[Token]:
@@ -845,9 +875,21 @@ def _candidates(context: CodingContext, sentence: Span) -> list[_Candidate]:
     for match, agent in _nominal_events(sentence, context.lexicon):
         if match.predicate.i not in claimed:
             targets = _pobjs(match.predicate, ("on", "against", "of", "at", "with", "in"))
-            target = next((t for t in targets if t != agent), None)
+            target = next((t for t in targets if t != agent), None) or _opposed_subject(match.predicate)
             found.append(_Candidate(match, agent, target, False))
     return found
+
+
+def _opposed_subject(noun: Token) -> Token | None:
+    """Whom an act named in a "despite" phrase opposes: the subject of the clause it qualifies
+    ("He announced the change despite criticism by the Greek minister": he is criticised)."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ not in {"despite", "notwithstanding"}:
+        if not (noun.dep_ == "pobj" and prep.lower_ == "of" and prep.head.lower_ == "spite"):
+            return None
+        prep = prep.head.head  # "in spite of"
+    clause = prep.head
+    return subject_of(clause) if clause.pos_ in {"VERB", "AUX"} else None
 
 
 # Event nouns coded on their own when the phrase names who acted ("the killing of X by Y",
