@@ -303,3 +303,22 @@ def test_a_place_shared_by_two_countries_is_the_one_the_sentence_names(
     nlp: Language, text: str, code: str
 ) -> None:
     assert _mention_at(nlp, text, "militias")[0] == code
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "code"),
+    [
+        ("About 200 ethnic Hungarians marched on Sunday in Slovakia.", "Hungarians", "SVKCVL"),
+        ("Romania sent troops against ethnic Hungarian militants near the border.", "militants", "ROUUAF"),
+    ],
+)
+def test_an_ethnic_group_is_coded_where_it_lives(nlp: Language, text: str, word: str, code: str) -> None:
+    found, rule = _mention_at(nlp, text, word)
+    assert found == code
+    assert "ethnic" in rule
+
+
+def test_a_nationality_coordinated_with_a_role_noun_shares_the_role(nlp: Language) -> None:
+    text = "Police in Ghana detained dozens of Togolese and Nigerian refugees on Monday."
+    assert _mention_at(nlp, text, "Togolese")[0] == "TGOREF"
+    assert _mention_at(nlp, text, "refugees")[0] == "NGAREF"

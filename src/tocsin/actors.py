@@ -329,6 +329,30 @@ class DocumentActors:
         left, right = outside.left_edge.i, outside.i
         return frozenset(code for first, last, code in found if last < left or first > right)
 
+    def _shared_role(self, head: Token) -> ActorMention | None:
+        """For a nationality word the parser made a noun, coordinated with a role noun that has a
+        nationality of its own ("Sierra Leonean and Liberian refugees"): that noun's mention."""
+        for conjunct in head.children:
+            if conjunct.dep_ != "conj" or conjunct.i < head.i or conjunct.pos_ != "NOUN":
+                continue
+            if not any(c.dep_ in {"amod", "compound"} and c.i < conjunct.i for c in conjunct.children):
+                continue
+            mention = self.mention_for(conjunct)
+            if mention is not None and mention.role and mention.country and mention.country != mention.code:
+                return mention
+        return None
+
+    def _other_country_nearby(self, head: Token, own: str) -> str | None:
+        """The country named nearest to a phrase in its sentence, outside it, other than `own`."""
+        self.countries_named(head.sent)  # fills the sentence's country words
+        left, right = head.left_edge.i, head.right_edge.i
+        others = [
+            (min(abs(first - head.i), abs(last - head.i)), code)
+            for first, last, code in self._sentence_countries[head.sent.start]
+            if code != own and (last < left or first > right)
+        ]
+        return min(others)[1] if others else None
+
     def _home_country(self) -> tuple[str, str] | None:
         """The country most mentioned in the article (outlets aside), earliest first on a tie."""
         counts: dict[str, int] = {}
@@ -528,6 +552,11 @@ class DocumentActors:
                     else:
                         kind = "country"
                         reasons.append(f"country '{entry.phrase}' ({entry.origin})")
+                        shared = self._shared_role(head) if entry.kind == "demonym" else None
+                        if shared is not None:
+                            # "Sierra Leonean and Liberian refugees": both words modify "refugees"
+                            kind, role = "group", shared.role
+                            reasons.append(f"with '{shared.text}' (coordinated)")
                 else:
                     reasons.append(f"country from '{entry.phrase}' ({entry.origin})")
                     if (
@@ -538,6 +567,14 @@ class DocumentActors:
                         # "Iraqi Kurds", "Bosnian Serbs": a people of a country are its civilians
                         kind, role = "group", "CVL"
                         reasons.append(f"people '{head.text}' of {entry.code} {PEOPLE_RULE}")
+                if first > 0 and description[first - 1].lower_ == "ethnic":
+                    # "ethnic Albanians demonstrated in Serbia": an ethnic group, coded by the country
+                    # it lives in (another the sentence names, else the article's), not its nation's
+                    country = self._other_country_nearby(head, entry.code)
+                    if head in covered:
+                        kind, role = "group", "CVL"
+                    where = f" ({country}, named in the sentence)" if country else ""
+                    reasons[-1] = f"ethnic '{entry.phrase}': coded where they live{where}"
                 break
 
         # A country's name misspelt by one letter ("Quatar's emir", "Ethopia has agreed"): a proper
@@ -714,7 +751,11 @@ class DocumentActors:
         # An apposition describing the head ("Amir Hatami, Iran's defense minister").
         if country is None and role is None and code is None:
             for token in head.children:
-                if token.dep_ == "appos" and abs(token.i - head.i) < MAX_PHRASE_TOKENS:
+                if (
+                    token.dep_ == "appos"
+                    and abs(token.i - head.i) < MAX_PHRASE_TOKENS
+                    and not _distant_acronym(token, head)
+                ):
                     inner = self.mention_for(token)
                     if inner and inner.code:
                         country, role, code = inner.country, inner.role, inner.code
@@ -1087,6 +1128,16 @@ def _name_tokens(head: Token) -> list[Token]:
                 found.append(child)
                 frontier.append(child)
     return found
+
+
+def _distant_acronym(appos: Token, head: Token) -> bool:
+    """Whether a bracketed apposition follows some other noun than the head: in "an extension of
+    the mandate for the force in Lebanon (UNIFIL)" the acronym names the force, not the extension."""
+    opening = appos.left_edge.i - 1
+    if opening <= head.i or appos.doc[opening].text not in {"(", "["}:
+        return False
+    before = appos.doc[opening - 1]
+    return before != head and not (before.head == head and before.dep_ in {"compound", "flat"})
 
 
 def _inside_appos(token: Token, head: Token) -> bool:
