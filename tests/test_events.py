@@ -302,3 +302,27 @@ def test_criticism_in_a_despite_phrase_targets_the_clause_subject() -> None:
         "foreign minister."
     )
     assert ("GRCGOV", "111", "TURGOV") in _triples(text)
+
+
+def test_lifting_a_state_of_emergency_falls_on_the_people_where_it_was_imposed() -> None:
+    text = "Chad's government on Sunday lifted a state of emergency in Moundou, state radio said."
+    assert any(cameo.startswith("081") and target == "TCDCVL" for _, cameo, target in _triples(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        (
+            "Hundreds of Eritrean students demonstrated in Asmara calling for independence from Ethiopia.",
+            "ETH",
+        ),
+        ("Students marched in Dili demanding a referendum on independence from Indonesian rule.", "IDN"),
+    ],
+)
+def test_a_separatist_protest_addresses_the_state_it_would_leave(text: str, target: str) -> None:
+    assert any(cameo.startswith("14") and found == target for _, cameo, found in _triples(text))
+
+
+def test_a_refusal_despite_pressure_rebuffs_whoever_pressed() -> None:
+    text = "The minister declined to resign despite growing pressure by the Kenyan parliament."
+    assert any(cameo.startswith("12") and target == "KENLEG" for _, cameo, target in _triples(text))

@@ -880,6 +880,43 @@ def _candidates(context: CodingContext, sentence: Span) -> list[_Candidate]:
     return found
 
 
+SEPARATION_NOUNS = {"independence", "secession", "autonomy", "separation", "liberation", "freedom"}
+RULE_NOUNS = {"rule", "occupation", "control", "domination", "oppression", "sovereignty"}
+PRESSURE_NOUNS = {"pressure", "call", "demand", "appeal", "plea", "request", "ultimatum", "urging"}
+
+
+def _separated_from(anchor: Token) -> Token | None:
+    """Whom a demand for independence addresses: X in "independence from X" or "from X rule"
+    anywhere in the clause of `anchor`."""
+    for token in anchor.subtree:
+        if token.lemma_.lower() not in SEPARATION_NOUNS:
+            continue
+        for state in _pobjs(token, ("from",)):
+            if state.lemma_.lower() in RULE_NOUNS:  # "from Indonesian rule", "from Moscow's rule"
+                ruler = next((c for c in state.children if c.dep_ in {"amod", "poss", "compound"}), None)
+                return ruler
+            return state
+    return None
+
+
+def _resisted_agent(anchor: Token) -> Token | None:
+    """Who pressed for what a refusal turns down: Y in "despite pressure by/from Y", "despite Y's
+    calls", "despite US demands", the "despite" phrase on the refusing verb or the act refused."""
+    for verb in [anchor, *children_with(anchor, "xcomp")]:
+        for noun in _pobjs(verb, ("despite",)):
+            if noun.lemma_.lower() not in PRESSURE_NOUNS:
+                continue
+            agents = _pobjs(noun, ("by", "from"))
+            if agents:
+                return agents[0]
+            for child in noun.children:
+                if child.dep_ == "poss" or (
+                    child.dep_ in {"compound", "amod", "nmod"} and child.pos_ == "PROPN"
+                ):
+                    return child
+    return None
+
+
 def _opposed_subject(noun: Token) -> Token | None:
     """Whom an act named in a "despite" phrase opposes: the subject of the clause it qualifies
     ("He announced the change despite criticism by the Greek minister": he is criticised)."""
@@ -1022,6 +1059,10 @@ def _court_of(verb: Token, context: CodingContext) -> Token | None:
     return None
 
 
+# Restrictions imposed (172), threatened (132) or eased (081: a curfew, a state of emergency lifted).
+RESTRICTION_CODES = {"172", "132", "081"}
+
+
 def _implicit_target(code: str, source: ActorMention, place: str | None = None) -> ActorMention | None:
     """The target CAMEO coders assume when the text names none, `place` being the country where the
     text says the event happened: a protest addresses the government there (else the protesters'
@@ -1045,8 +1086,8 @@ def _implicit_target(code: str, source: ActorMention, place: str | None = None) 
             "(the government)", place or source.country, "GOV", "government", f"a protest addresses {whose}"
         )
     population = place or source.country
-    if code[:3] in {"172", "132"} and population:
-        why = "curfews, bans and restrictions fall on the people where they are imposed"
+    if code[:3] in RESTRICTION_CODES and population:
+        why = "curfews, bans and restrictions (and their easing) fall on the people where they are imposed"
         return implied("(the population)", population, "CVL", "group", why)
     if code[:2] in {"18", "19", "20"} and place and place != source.country:
         why = "an attack in another country is an attack on that country"
@@ -1164,9 +1205,15 @@ def code_sentence_events(
                 break
         if not targets and sources and (deploys or code[:2] == "10"):
             targets = _destinations(context, match, None)  # "sought refuge in Germany"
+        if not targets and sources and code[:2] in {"10", "14"}:
+            # "demonstrated calling for independence from Iraq": whom a separatist demand addresses
+            targets = list(_actors_of(context, _separated_from(anchor)))
+        if not targets and sources and code[:2] == "12":
+            # "declined to resign despite pressure by the commission": whom the refusal rebuffs
+            targets = list(_actors_of(context, _resisted_agent(anchor)))
         if not targets:
             place = None
-            if (code[:2] in {"14", "18", "19", "20"} or code[:3] in {"172", "132"}) and sources:
+            if (code[:2] in {"14", "18", "19", "20"} or code[:3] in RESTRICTION_CODES) and sources:
                 where = _event_location(context, predicate, anchor, sentence, sources[0], None)
                 if where is not None and where.country and where.method.startswith(("governed", "sentence")):
                     place = where.country
