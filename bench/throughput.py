@@ -1,7 +1,7 @@
 """Ingestion throughput and memory, each target printed as a ratio measured in the same run.
 
     .venv/bin/python bench/throughput.py [--data ../shared/data] [--dask-articles 400]
-        [--rounds 2] [--memory-articles 10000] [--skip single|warc|dask|memory]
+        [--rounds 3] [--memory-articles 10000] [--skip single|warc|dask|memory]
 
 1. Single process: tocsin's whole ingest (read the Wikinews CSV, identify language, fingerprint,
    parse, code, store in DuckDB) against a bare spaCy `nlp.pipe` over the same texts with the same
@@ -213,7 +213,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared reference data folder")
     parser.add_argument("--dask-articles", type=int, default=450)
-    parser.add_argument("--rounds", type=int, default=2, help="runs of each side of [1] and [2]")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each side of [1] and [2]")
     parser.add_argument("--memory-articles", type=int, default=10_000)
     parser.add_argument("--skip", action="append", default=[], choices=["single", "warc", "dask", "memory"])
     args = parser.parse_args()
