@@ -83,10 +83,13 @@ def test_every_mention_says_why(nlp: Language) -> None:
     assert {"FRAMIL", "KENMIL"} <= {mention.code for mention in mentions}
 
 
-def _mention(nlp: Language, text: str, word: str) -> tuple[str | None, str]:
+def _mention(
+    nlp: Language, text: str, word: str, after: int = 0, day: date | None = None
+) -> tuple[str | None, str]:
+    """The code and rule of the mention at `word` (its first occurrence from token `after`)."""
     doc = nlp(text)
-    actors = DocumentActors(doc)
-    token = next(t for t in doc if t.text == word)
+    actors = DocumentActors(doc, day=day)
+    token = next(t for t in doc if t.text == word and t.i >= after)
     mention = actors.mention_for(token)
     return (mention.code, mention.rule) if mention else (None, "")
 
@@ -246,13 +249,7 @@ def test_state_media_speak_for_the_government(nlp: Language, text: str, word: st
     assert _mention(nlp, text, word)[0] == code
 
 
-def _mention_at(nlp: Language, text: str, word: str, after: int = 0) -> tuple[str | None, str]:
-    doc = nlp(text)
-    actors = DocumentActors(doc, day=date(2019, 3, 15))
-    token = next(token for token in doc if token.text == word and token.i >= after)
-    mention = actors.mention_for(token)
-    assert mention is not None
-    return mention.code, mention.rule
+LEAD_DAY = date(2019, 3, 15)
 
 
 def test_a_lead_description_codes_the_name_that_does_the_same_next(nlp: Language) -> None:
@@ -260,7 +257,7 @@ def test_a_lead_description_codes_the_name_that_does_the_same_next(nlp: Language
         "A former adviser to the British prime minister was sentenced in London on Wednesday. "
         "Gerald Oakhurst was sentenced by a judge to five years in prison."
     )
-    code, rule = _mention_at(nlp, text, "Oakhurst")
+    code, rule = _mention(nlp, text, "Oakhurst", day=LEAD_DAY)
     assert code == "GBRELI"
     assert "sentence before" in rule
 
@@ -270,8 +267,8 @@ def test_a_name_is_not_coded_from_a_description_that_did_something_else(nlp: Lan
         "A former adviser to the British prime minister resigned in London on Wednesday. "
         "Gerald Oakhurst was sentenced by a judge to five years in prison."
     )
-    code, _ = _mention_at(nlp, text, "Oakhurst")
-    assert code != "GBRELI"
+    code, _ = _mention(nlp, text, "Oakhurst", day=LEAD_DAY)
+    assert code is not None and code != "GBRELI"
 
 
 def test_someone_a_court_sentences_is_a_criminal_and_stays_one(nlp: Language) -> None:
@@ -279,8 +276,8 @@ def test_someone_a_court_sentences_is_a_criminal_and_stays_one(nlp: Language) ->
         "A federal judge sentenced Ohio man Daniel Wexbury to life in prison on Friday. "
         "In that attack, Wexbury, a self-described extremist, killed a woman."
     )
-    first, rule = _mention_at(nlp, text, "Wexbury")
-    later, _ = _mention_at(nlp, text, "Wexbury", after=16)
+    first, rule = _mention(nlp, text, "Wexbury", day=LEAD_DAY)
+    later, _ = _mention(nlp, text, "Wexbury", after=16, day=LEAD_DAY)
     assert first is not None and first.endswith("CRM")
     assert "criminal" in rule
     assert later == first
@@ -288,7 +285,7 @@ def test_someone_a_court_sentences_is_a_criminal_and_stays_one(nlp: Language) ->
 
 def test_an_official_sentenced_keeps_his_office(nlp: Language) -> None:
     text = "A court sentenced Iraqi Defence Minister Ali Karimi to a year in jail."
-    code, _ = _mention_at(nlp, text, "Karimi")
+    code, _ = _mention(nlp, text, "Karimi", day=LEAD_DAY)
     assert code == "IRQGOV"
 
 
@@ -302,7 +299,7 @@ def test_an_official_sentenced_keeps_his_office(nlp: Language) -> None:
 def test_a_place_shared_by_two_countries_is_the_one_the_sentence_names(
     nlp: Language, text: str, code: str
 ) -> None:
-    assert _mention_at(nlp, text, "militias")[0] == code
+    assert _mention(nlp, text, "militias", day=LEAD_DAY)[0] == code
 
 
 @pytest.mark.parametrize(
@@ -313,12 +310,12 @@ def test_a_place_shared_by_two_countries_is_the_one_the_sentence_names(
     ],
 )
 def test_an_ethnic_group_is_coded_where_it_lives(nlp: Language, text: str, word: str, code: str) -> None:
-    found, rule = _mention_at(nlp, text, word)
+    found, rule = _mention(nlp, text, word, day=LEAD_DAY)
     assert found == code
     assert "ethnic" in rule
 
 
 def test_a_nationality_coordinated_with_a_role_noun_shares_the_role(nlp: Language) -> None:
     text = "Police in Ghana detained dozens of Togolese and Nigerian refugees on Monday."
-    assert _mention_at(nlp, text, "Togolese")[0] == "TGOREF"
-    assert _mention_at(nlp, text, "refugees")[0] == "NGAREF"
+    assert _mention(nlp, text, "Togolese", day=LEAD_DAY)[0] == "TGOREF"
+    assert _mention(nlp, text, "refugees", day=LEAD_DAY)[0] == "NGAREF"

@@ -32,7 +32,7 @@ from tocsin.lexicon import (
     person_key,
     role_table,
 )
-from tocsin.syntax import children_with, subject_of
+from tocsin.syntax import SUBJECT_DEPS, children_with, subject_of
 from tocsin.types import ActorMention, KnownPerson
 
 LOGGER = logging.getLogger(__name__)
@@ -142,7 +142,6 @@ STATE_MEDIA_WORDS = {"official", "state", "state-run", "state-owned", "governmen
 # Offices one can leave; "former" before them makes an elite (ELI), as CAMEO codes former officials.
 OFFICE_ROLES = {"GOV", "LEG", "JUD", "MIL", "COP", "SPY"}
 FORMER_WORDS = {"former", "erstwhile", "onetime", "one-time"}
-SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 # Verbs whose object (or passive subject) a court has found guilty: that person is a criminal (CRM).
 CONVICTION_LEMMAS = {"convict", "sentence", "imprison", "jail"}
 # How much likelier (in log10 of population, about) a place name's best candidate must be than
@@ -317,6 +316,14 @@ class DocumentActors:
         """The countries a sentence names by name, demonym, adjective or capital (by the country
         table alone: no actor coding), leaving out the words of `outside` and its modifiers before
         it if given (what follows it, "Tripoli, the north Lebanese port", is context)."""
+        found = self._country_words(sentence)
+        if outside is None:
+            return frozenset(code for _, _, code in found)
+        left, right = outside.left_edge.i, outside.i
+        return frozenset(code for first, last, code in found if last < left or first > right)
+
+    def _country_words(self, sentence: Span) -> list[tuple[int, int, str]]:
+        """(first token, last token, country) of each country word in a sentence, scanned once."""
         found = self._sentence_countries.get(sentence.start)
         if found is None:
             tokens = list(sentence)
@@ -324,10 +331,7 @@ class DocumentActors:
                 (tokens[first].i, tokens[last - 1].i, entry.code)
                 for first, last, entry in _scan(self.coder.countries, tokens)
             ]
-        if outside is None:
-            return frozenset(code for _, _, code in found)
-        left, right = outside.left_edge.i, outside.i
-        return frozenset(code for first, last, code in found if last < left or first > right)
+        return found
 
     def _shared_role(self, head: Token) -> ActorMention | None:
         """For a nationality word the parser made a noun, coordinated with a role noun that has a
@@ -344,11 +348,10 @@ class DocumentActors:
 
     def _other_country_nearby(self, head: Token, own: str) -> str | None:
         """The country named nearest to a phrase in its sentence, outside it, other than `own`."""
-        self.countries_named(head.sent)  # fills the sentence's country words
         left, right = head.left_edge.i, head.right_edge.i
         others = [
             (min(abs(first - head.i), abs(last - head.i)), code)
-            for first, last, code in self._sentence_countries[head.sent.start]
+            for first, last, code in self._country_words(head.sent)
             if code != own and (last < left or first > right)
         ]
         return min(others)[1] if others else None
@@ -428,14 +431,14 @@ class DocumentActors:
                 break
             dep = self.doc[index].dep_
             nearest = nearest or candidate
-            if dep in {"nsubj", "nsubjpass"}:
+            if dep in SUBJECT_DEPS:
                 if index >= sentence_start:
                     subject = candidate
                     break
                 earlier_subject = candidate  # keep going back: the main clause's subject comes first
             if not_modifier is None and dep not in {"poss", "compound"}:
                 not_modifier = candidate
-        if subject is None and token.dep_ in {"nsubj", "nsubjpass"}:
+        if subject is None and token.dep_ in SUBJECT_DEPS:
             subject = earlier_subject
         chosen = subject or not_modifier or nearest
         if chosen is None:
@@ -685,10 +688,10 @@ class DocumentActors:
                 if prep.dep_ == "prep" and prep.lower_ in {"in", "from", "of"}:
                     for pobj in children_with(prep, "pobj"):
                         place = self.mention_for(pobj)
-                        named = self.countries_named(pobj.sent, outside=pobj)
-                        if place and place.country and place.kind == "government" and named:
+                        if place and place.country and place.kind == "government":
                             # "militias in Tripoli ... the north Lebanese port": Lebanon's Tripoli
-                            found = _place_country(pobj, named)
+                            named = self.countries_named(pobj.sent, outside=pobj)
+                            found = _place_country(pobj, named) if named else None
                             if found is not None and found[0] in named and found[0] != place.country:
                                 country = found[0]
                                 reasons.append(f"'{head.text} {prep.text} {pobj.text}': {found[1]}")
@@ -698,7 +701,7 @@ class DocumentActors:
                             reasons.append(f"'{head.text} {prep.text} {pobj.text}' places the role")
                             break
                         if place is None or place.code is None:
-                            found = _place_country(pobj, named)
+                            found = _place_country(pobj, self.countries_named(pobj.sent, outside=pobj))
                             if found is not None:
                                 country = found[0]
                                 reasons.append(f"'{head.text} {prep.text} {pobj.text}': {found[1]}")
@@ -1081,8 +1084,8 @@ def as_nation(mention: ActorMention) -> ActorMention:
 
 
 def _convicted(head: Token) -> bool:
-    """Whether a court convicts or sentences the phrase: its head (or the name it apposes) is the
-    object of such a verb, or the subject of it in the passive ("Manafort was sentenced")."""
+    """Whether a court convicts or sentences the phrase: its head is the object of such a verb
+    ("sentenced Ohio man James Fields"), or its subject in the passive ("Manafort was sentenced")."""
     verb = head.head
     if verb.lemma_.lower() not in CONVICTION_LEMMAS or verb.pos_ not in {"VERB", "AUX"}:
         return False

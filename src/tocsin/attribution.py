@@ -31,7 +31,7 @@ from spacy.symbols import VERB
 from spacy.tokens import Doc, Span, Token
 
 from tocsin.actors import DocumentActors
-from tocsin.syntax import subject_of
+from tocsin.syntax import SUBJECT_DEPS, subject_of
 from tocsin.types import ActorMention, Attribution, Quote, Speaker
 
 LOGGER = logging.getLogger(__name__)
@@ -145,7 +145,6 @@ GROUP_PRONOUNS = {"they", "them", "it"}
 RELATIVE_PRONOUNS = {"which", "who", "that", "whom"}
 _QUOTE_CHAR = '"'
 SCARE_QUOTE_MAX_WORDS = 2
-_SUBJECTS = {"nsubj", "nsubjpass"}
 _PRONOUN_SENTENCES = 3  # how many sentences back a pronoun looks for a subject to refer to
 
 
@@ -343,7 +342,7 @@ class ArticleAttribution:
             token.dep_ in {"parataxis", "advcl"}
             and head.pos_ in {"VERB", "AUX"}
             and head.i != token.i
-            and any(child.dep_ in _SUBJECTS for child in token.children)
+            and any(child.dep_ in SUBJECT_DEPS for child in token.children)
             and not any(child.dep_ in {"ccomp", "xcomp", "dobj"} for child in token.children)
             and self._region_of(token.idx) is None
         ):
@@ -392,7 +391,7 @@ class ArticleAttribution:
                 and child.i not in cues_seen
                 and not (child.left_edge.i <= token.i <= child.right_edge.i)
                 and (
-                    any(grand.dep_ in _SUBJECTS for grand in child.children)
+                    any(grand.dep_ in SUBJECT_DEPS for grand in child.children)
                     or _noun_before(child) is not None
                 )
                 and not any(grand.dep_ == "xcomp" for grand in child.children)
@@ -440,7 +439,7 @@ class ArticleAttribution:
             if outer.lemma_.lower() == "quote":
                 verb = outer
         for child in verb.children:
-            if child.dep_ in _SUBJECTS:
+            if child.dep_ in SUBJECT_DEPS:
                 speaker_token = child
             if child.dep_ == "agent" or (
                 child.dep_ in {"dative", "dobj", "prep"} and child.lower_ in {"to", "by"}
@@ -696,13 +695,13 @@ class ArticleAttribution:
             self.doc,
             (ENT_TYPE, DEP),
             lambda ent_type, dep: (
-                (ent_type == strings["PERSON"]) | _equal_any(dep, [strings[label] for label in _SUBJECTS])
+                (ent_type == strings["PERSON"]) | _equal_any(dep, [strings[label] for label in SUBJECT_DEPS])
             ),
         )
         for token in (self.doc[i] for i in candidates):
             if token.pos_ == "PRON" or self._region_of(token.idx) is not None:
                 continue
-            subject = token.dep_ in _SUBJECTS
+            subject = token.dep_ in SUBJECT_DEPS
             is_person = token.ent_type_ == "PERSON" and (
                 token.dep_ not in {"compound", "flat"} or token.head.ent_type_ != "PERSON"
             )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+# The dependency labels of a clause's grammatical subject, active or passive.
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 # Documents whose acts belong to whoever issued them ("a decree banning X").
 ISSUED_DOCUMENTS = {
     "decree",
