@@ -319,3 +319,21 @@ def test_a_nationality_coordinated_with_a_role_noun_shares_the_role(nlp: Languag
     text = "Police in Ghana detained dozens of Togolese and Nigerian refugees on Monday."
     assert _mention(nlp, text, "Togolese", day=LEAD_DAY)[0] == "TGOREF"
     assert _mention(nlp, text, "refugees", day=LEAD_DAY)[0] == "NGAREF"
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "code"),
+    [
+        ("Over the past two years the Iraqi army retook the town.", "years", None),
+        ("Over the past two years the Iraqi army retook the town.", "army", "IRQMIL"),
+        ("Shortly after the end of the talks, its army fired on Iraqi protesters.", "end", None),
+        ("The Iraqi government said its soldiers had left.", "soldiers", "IRQMIL"),
+        ("The minister of defence of Iran warned Israel.", "minister", "IRNGOV"),
+    ],
+)
+def test_plain_phrases_are_skipped_quickly_without_losing_actors(
+    nlp: Language, text: str, word: str, code: str | None
+) -> None:
+    """Times, amounts and plain nouns with an "of" complement code nothing; a pronoun's role
+    and a title completed by "of" still code."""
+    assert _mention(nlp, text, word)[0] == code

@@ -32,6 +32,7 @@ from tocsin.lexicon import (
     person_key,
     role_table,
 )
+from tocsin.parse import text_of
 from tocsin.syntax import SUBJECT_DEPS, children_with, subject_of
 from tocsin.types import ActorMention, KnownPerson
 
@@ -43,6 +44,8 @@ MAX_PHRASE_TOKENS = 30
 MAX_NESTING = 8
 # Dependents that belong to a noun phrase's own description ("Iran's", "British", "US President").
 _MODIFIER_DEPS = {"compound", "amod", "poss", "nmod", "det", "nummod", "quantmod", "case", "punct"}
+# Entity types of amounts and times, which never name an actor ("the past two years").
+NUMERIC_ENTITIES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
 # Heads that take their code from an "of" complement ("leader of Iran's Quds Force").
 _OF_HEADS = {
     "manager",
@@ -237,10 +240,12 @@ def _person_name(tokens: Iterable[Token]) -> str | None:
 class DocumentActors:
     """Actor coding for one parsed document, with its in-document memory of people and pronouns."""
 
-    def __init__(self, doc: Doc, coder: ActorCoder | None = None, day: date | None = None) -> None:
+    def __init__(
+        self, doc: Doc, coder: ActorCoder | None = None, day: date | None = None, *, text: str | None = None
+    ) -> None:
         self.doc = doc
         self.day = day  # the article's date, for dictionaries whose codes change over time
-        self.text = doc.text  # Doc.text joins every token: compute it once
+        self.text = text_of(doc, text)  # `text`: the string the document was parsed from, if known
         self.coder = coder or ActorCoder()
         self.people: dict[str, tuple[str | None, str | None, str]] = {}
         self.named: set[str] = set()  # surnames of every person named so far, coded or not
@@ -909,16 +914,22 @@ class DocumentActors:
 
     def _cannot_be_an_actor(self, head: Token, description: list[Token]) -> bool:
         """A quick test that skips the table scans for plain common-noun phrases ("the building",
-        "a suspected gas leak"): no word of the phrase can start a lexicon entry, and nothing else
-        (a name, a pronoun, an apposition, a complement, a remembered word) could code it."""
+        "a suspected gas leak", "the end of last year"): no word of the phrase can start a lexicon
+        entry, and nothing else (a name, a pronoun, an apposition, a remembered word) could code it."""
         if self.coder.dictionaries or head.pos_ != "NOUN" or head.lemma_.lower() in _OF_HEADS:
             return False
-        if any(child.dep_ in {"appos", "prep"} for child in head.children):
-            return False
+        of_complement = False  # "of" may complete a name that starts in the phrase
+        for child in head.children:
+            if child.dep_ == "appos":
+                return False  # an apposition may name or describe it
+            if child.dep_ == "prep" and child.lower_ == "of":
+                of_complement = True
         for token in description:
-            if token.pos_ in {"PROPN", "PRON"} or token.ent_type_ or token.lower_ in self.people:
+            if token.pos_ == "PROPN" or token.lower_ in self.people:
+                return False  # a pronoun ("its forces") matters only to a role, whose word starts an entry
+            if token.ent_type_ and token.ent_type_ not in NUMERIC_ENTITIES:
                 return False
-            if token.pos_ in {"DET", "PUNCT", "NUM"}:
+            if token.pos_ in {"DET", "PUNCT", "NUM"} and not of_complement:
                 continue  # entries that start so ("The Guardian") go on with a proper noun
             if any(table.can_start(token.text) for table in self._tables):
                 return False

@@ -525,7 +525,10 @@ class ArticleAttribution:
         """True for an unnamed source: "a source", "officials", "reports", "an unnamed aide"."""
         lemma = token.lemma_.lower()
         modifiers = {child.lower_ for child in token.children}
-        if modifiers & ANONYMOUS_MARKERS or _ANONYMITY_PHRASE.search(token.sent.text):
+        sentence = token.sent
+        if modifiers & ANONYMOUS_MARKERS or _ANONYMITY_PHRASE.search(
+            self.text[sentence.start_char : sentence.end_char]
+        ):
             return True
         if lemma == "report":
             return _vague_report(token)

@@ -280,6 +280,16 @@ def _pobjs(token: Token, preps: Iterable[str]) -> list[Token]:
     return found
 
 
+def _is_question(sentence: Span) -> bool:
+    """True when the sentence ends with a question mark (read from its last words, without
+    joining its text)."""
+    for token in reversed(sentence):
+        word = token.text.rstrip()
+        if word:
+            return word.endswith("?")
+    return False
+
+
 def _complements(token: Token) -> list[Token]:
     """Clauses and infinitives a verb governs, including "to"-infinitives the parser attaches as
     adverbial clauses ("have sworn to fight", "demonstrated to demand reforms")."""
@@ -354,7 +364,7 @@ def modality_of(predicate: Token, sentence: Span) -> str:
             current = current.head
             continue
         break
-    if sentence.text.rstrip().endswith("?") and predicate.head == predicate:
+    if predicate.head == predicate and _is_question(sentence):
         return "hypothetical"
     return "asserted"
 
@@ -507,7 +517,9 @@ def _conditions_hold(rule: PredicateRule, word: Token, anchor: Token) -> bool:
         child.lower_ in conditions["prt"] for child in children_with(anchor, "prt")
     ):
         return False
-    complements = [c for c in _complements(anchor)]
+    if "comp" not in conditions and "modal" not in conditions:
+        return True
+    complements = _complements(anchor)
     if "comp" in conditions:
         wanted = set(conditions["comp"])
         found = False

@@ -199,6 +199,13 @@ def _cached_word_parts(word: str) -> tuple[str, ...]:
     return parts or (normal,)
 
 
+@lru_cache(maxsize=1 << 16)
+def _first_key(word: str) -> str | None:
+    """The index key of a token: its first normalised part, case-folded; None for a dash."""
+    parts = _cached_word_parts(word)
+    return parts[0].casefold() if parts else None
+
+
 def _case_mode(part: str) -> int:
     """How strictly a lexicon word must match the text's case (see the module docstring)."""
     if _ACRONYM.match(part) and any(ch.isalpha() for ch in part):
@@ -287,10 +294,10 @@ class PhraseTable:
         """
         if not 0 <= start < len(words):
             return None
-        first = _word_parts(words[start])
-        if not first:
+        key = _first_key(words[start])
+        if key is None:
             return None
-        candidates = self._index.get(first[0].casefold())
+        candidates = self._index.get(key)
         if not candidates:
             return None
         stream = _TokenStream(words, start, len(candidates[0].keys))
@@ -302,8 +309,8 @@ class PhraseTable:
 
     def can_start(self, word: str) -> bool:
         """True when some entry begins with this word (case rules aside): a cheap pre-check."""
-        parts = _cached_word_parts(word)
-        return bool(parts) and parts[0].casefold() in self._index
+        key = _first_key(word)
+        return key is not None and key in self._index
 
     def lookup(self, phrase: str) -> LexiconEntry | None:
         """The entry for a whole phrase (split like lexicon phrases), or None."""
@@ -323,7 +330,7 @@ class _TokenStream:
         self._parts: list[tuple[str, str, int]] = []
         index = start
         while len(self._parts) < limit and index < len(words):
-            for part in _word_parts(words[index]):
+            for part in _cached_word_parts(words[index]):
                 self._parts.append((part, part.casefold(), index))
             index += 1
 

@@ -46,17 +46,31 @@ def load_model() -> Language:
 
 @dataclass(frozen=True, slots=True)
 class ParsedArticle:
-    """An article with its spaCy document and its sentences."""
+    """An article with its spaCy document (`article.text` parsed) and its sentences."""
 
     article: Article
     doc: Doc
     sentences: tuple[Sentence, ...]
 
 
-def sentences_of(doc: Doc) -> tuple[Sentence, ...]:
-    """Return the document's sentences with their character spans, blank ones skipped."""
+def text_of(doc: Doc, text: str | None = None) -> str:
+    """The document's text, without the join of every token that `Doc.text` makes when the caller
+    passes the string the document was parsed from. That string is taken when its length and both
+    ends match the document's tokens (a guard against passing some other text, not a comparison
+    of every character); otherwise, or without it, `Doc.text`."""
+    if text is not None and len(doc) and doc[0].idx == 0:
+        last = doc[-1]
+        end = last.text_with_ws
+        if last.idx + len(end) == len(text) and text.startswith(doc[0].text) and text.endswith(end):
+            return text
+    return doc.text
+
+
+def sentences_of(doc: Doc, text: str | None = None) -> tuple[Sentence, ...]:
+    """Return the document's sentences with their character spans, blank ones skipped; `text` is
+    the string the document was parsed from, when the caller has it (see `text_of`)."""
     sentences: list[Sentence] = []
-    whole = doc.text  # a span's text is this slice of it; Doc.text joins every token: once
+    whole = text_of(doc, text)  # a span's text is this slice of it
     for span in doc.sents:
         raw = whole[span.start_char : span.end_char]
         text = raw.strip()
@@ -83,7 +97,7 @@ def parse_article(article: Article, nlp: Language | None = None) -> ParsedArticl
     text longer than the model accepts."""
     nlp = nlp or load_model()
     doc = nlp(checked_text(article, nlp))
-    return ParsedArticle(article, doc, sentences_of(doc))
+    return ParsedArticle(article, doc, sentences_of(doc, article.text))
 
 
 def parse_articles(
@@ -101,4 +115,4 @@ def parse_articles(
     nlp = nlp or load_model()
     pairs = ((checked_text(article, nlp), article) for article in articles)
     for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
-        yield ParsedArticle(article, doc, sentences_of(doc))
+        yield ParsedArticle(article, doc, sentences_of(doc, article.text))

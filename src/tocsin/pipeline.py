@@ -87,7 +87,7 @@ def code_parsed(parsed: ParsedArticle, options: Options | None = None) -> CodedA
     """Code one parsed article: its actor mentions, quotes and events."""
     options = options or Options()
     article, doc = parsed.article, parsed.doc
-    actors = DocumentActors(doc, options.actor_coder(), article.date)
+    actors = DocumentActors(doc, options.actor_coder(), article.date, text=article.text)
     attribution = ArticleAttribution(doc, actors, article.outlet)
     context = CodingContext(
         article.id,

@@ -74,6 +74,8 @@ def check_article_length(text: str, origin: str) -> None:
     `MAX_ARTICLE_TOKENS` words and punctuation marks."""
     if len(text) > MAX_ARTICLE_CHARS:
         raise _too_many_characters(len(text), origin)
+    if len(text) <= MAX_ARTICLE_TOKENS:
+        return  # every word or symbol takes a character at least
     tokens = sum(1 for _ in _TOKEN.finditer(text))
     if tokens > MAX_ARTICLE_TOKENS:
         raise InputError(
