@@ -337,3 +337,20 @@ def test_plain_phrases_are_skipped_quickly_without_losing_actors(
     """Times, amounts and plain nouns with an "of" complement code nothing; a pronoun's role
     and a title completed by "of" still code."""
     assert _mention(nlp, text, word)[0] == code
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "code"),
+    [
+        ("Gunmen killed a commander of Syria's militia allies in northern Iraq.", "allies", "IRQUAF"),
+        ("Gunmen killed a commander of Syria's militia allies in northern Iraq.", "commander", "IRQUAF"),
+        ("Russia's neighbours protested on Monday.", "neighbours", None),
+        ("Iran's Revolutionary Guards warned Israel's enemies.", "Guards", "IRNMIL"),
+    ],
+)
+def test_a_possessor_names_the_other_side_of_a_relation(
+    nlp: Language, text: str, word: str, code: str | None
+) -> None:
+    """An ally, proxy or enemy of a country is not that country; a role word modifying the
+    relation noun and a place it is in still code it."""
+    assert _mention(nlp, text, word)[0] == code

@@ -326,3 +326,21 @@ def test_a_separatist_protest_addresses_the_state_it_would_leave(text: str, targ
 def test_a_refusal_despite_pressure_rebuffs_whoever_pressed() -> None:
     text = "The minister declined to resign despite growing pressure by the Kenyan parliament."
     assert any(cameo.startswith("12") and target == "KENLEG" for _, cameo, target in _triples(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("Syrian artillery fired rockets at targets in Kirkuk on Monday.", "IRQCVL"),  # a town abroad
+        ("Syrian artillery fired rockets at targets in Iraq on Monday.", "IRQ"),  # the country itself
+    ],
+)
+def test_an_attack_on_a_town_abroad_falls_on_its_people(text: str, target: str) -> None:
+    assert any(cameo.startswith("19") and found == target for _, cameo, found in _triples(text))
+
+
+def test_a_capital_under_attack_is_its_people_but_a_capital_that_answers_is_the_government() -> None:
+    blockade = "Angry Belgian farmers said they would blockade Brussels next week."
+    assert any(cameo.startswith("138") and target == "BELCVL" for _, cameo, target in _triples(blockade))
+    answer = "Iran threatened to attack Iraq unless Baghdad accepted its terms."
+    assert not any(target == "IRQCVL" for _, _, target in _triples(answer))

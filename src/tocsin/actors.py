@@ -105,6 +105,21 @@ _OF_HEADS = {
 # Role nouns so general that a more specific role modifying them wins ("rebel leaders" → REB).
 GENERIC_ROLE_HEADS = {"leader", "official", "member", "spokesman", "spokeswoman", "spokesperson", "chief"}
 GENERIC_ROLE_HEADS |= {"head", "commander", "representative", "delegation", "envoy", "figure", "source"}
+# Nouns for one side of a relation: a possessor names the other side ("Israel's militia ally in
+# southern Lebanon" is no Israeli; "Iran's proxies"), and a role word modifying them is their own.
+RELATION_NOUNS = {
+    "ally",
+    "proxy",
+    "partner",
+    "client",
+    "enemy",
+    "foe",
+    "rival",
+    "adversary",
+    "opponent",
+    "neighbour",
+    "neighbor",
+}
 # Nouns for people that take a role from a modifier ("government employees", "army officers").
 PEOPLE_NOUNS = {
     "employee",
@@ -166,6 +181,8 @@ PERSON_PRONOUNS = {"he", "she", "him", "her", "his", "hers"}
 INDEFINITE_PEOPLE = {"anyone", "anybody", "everyone", "everybody", "someone", "somebody"}
 GROUP_PRONOUNS = {"they", "them", "their", "theirs"}
 THING_PRONOUNS = {"it", "its"}
+# The rule text of a capital named for its government ("Tehran said").
+CAPITAL_RULE = "stands for the government"
 
 
 class ActorDictionary(Protocol):
@@ -490,6 +507,8 @@ class DocumentActors:
         text = self.text[start:end]
         if self._cannot_be_an_actor(head, description):
             return None
+        # the words that may give the phrase its own organisation or country
+        own = _without_possessor(description, head) if head.lemma_.lower() in RELATION_NOUNS else description
 
         country: str | None = None
         role: str | None = None
@@ -511,8 +530,8 @@ class DocumentActors:
 
         # 1. An organisation entry that covers the head, or a modifier of it.
         for table in self.coder.organisation_tables():
-            for first, last, entry in _scan(table, description):
-                covered = description[first:last]
+            for first, last, entry in _scan(table, own):
+                covered = own[first:last]
                 if head in covered or any(_modifies(t, head) for t in covered):
                     code = entry.code
                     country = entry.country
@@ -543,15 +562,15 @@ class DocumentActors:
                             break
                     break
         if code is None and country is None:
-            for first, last, entry in _scan(self.coder.countries, description):
-                covered = description[first:last]
+            for first, last, entry in _scan(self.coder.countries, own):
+                covered = own[first:last]
                 country = entry.code
                 if len(covered) > 1:
                     in_name.update(covered)  # "the People's Republic of China" has no people role
                 if head in covered:
                     if entry.kind == "capital":
                         role, kind = "GOV", "government"
-                        reasons.append(f"capital '{entry.phrase}' stands for the government")
+                        reasons.append(f"capital '{entry.phrase}' {CAPITAL_RULE}")
                     elif entry.kind == "demonym" and head.tag_ in {"NNPS", "NNS"}:
                         # "Palestinians", "Young Algerians": a people named by its demonym are its
                         # civilians, as the PLOVER gold codes them (PSECVL)
@@ -575,7 +594,7 @@ class DocumentActors:
                         # "Iraqi Kurds", "Bosnian Serbs": a people of a country are its civilians
                         kind, role = "group", "CVL"
                         reasons.append(f"people '{head.text}' of {entry.code} {PEOPLE_RULE}")
-                if first > 0 and description[first - 1].lower_ == "ethnic":
+                if first > 0 and own[first - 1].lower_ == "ethnic":
                     # "ethnic Albanians demonstrated in Serbia": an ethnic group, coded by the country
                     # it lives in (another the sentence names, else the article's), not its nation's
                     country = self._other_country_nearby(head, entry.code)
@@ -645,7 +664,7 @@ class DocumentActors:
             else:
                 # "US government employees": a role word modifying a noun for people.
                 if (
-                    head.lemma_.lower() in PEOPLE_NOUNS
+                    head.lemma_.lower() in PEOPLE_NOUNS | RELATION_NOUNS
                     or head.pos_ == "PROPN"
                     or head.ent_type_
                     in {
@@ -678,7 +697,7 @@ class DocumentActors:
 
         # Possessive pronouns carry their referent's country to a role ("his defense secretary").
         if country is None and code is None and role is not None:
-            for token in description:
+            for token in own:
                 if token.dep_ == "poss" and token.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS:
                     referent = self.mention_for(token)
                     if referent and referent.country:
@@ -1094,6 +1113,18 @@ def as_nation(mention: ActorMention) -> ActorMention:
     return dataclasses.replace(mention, code=mention.country, role=None, rule=f"{mention.rule}; {why}")
 
 
+def as_city(mention: ActorMention) -> ActorMention:
+    """A capital attacked, shelled or besieged is the city and its people (CVL), not the
+    government it stands for when it speaks: "they would blockade Paris". Other mentions are
+    returned as they are."""
+    if mention.role != "GOV" or not mention.country or CAPITAL_RULE not in mention.rule:
+        return mention
+    why = "a capital under attack or threat of it is its people"
+    return dataclasses.replace(
+        mention, code=mention.country + "CVL", role="CVL", kind="group", rule=f"{mention.rule}; {why}"
+    )
+
+
 def _convicted(head: Token) -> bool:
     """Whether a court convicts or sentences the phrase: its head is the object of such a verb
     ("sentenced Ohio man James Fields"), or its subject in the passive ("Manafort was sentenced")."""
@@ -1116,6 +1147,15 @@ def _referring(token: Token, referent: ActorMention, rule: str) -> ActorMention:
     return dataclasses.replace(
         referent, text=token.text, start=token.idx, end=token.idx + len(token.text), rule=rule
     )
+
+
+def _without_possessor(description: list[Token], head: Token) -> list[Token]:
+    """The phrase's words less the head's possessor ("Israel's" in "Israel's militia ally")."""
+    possessors = [child for child in head.children if child.dep_ == "poss"]
+    if not possessors:
+        return description
+    owned = {token.i for child in possessors for token in child.subtree}
+    return [token for token in description if token.i not in owned]
 
 
 def _modifies(token: Token, head: Token) -> bool:

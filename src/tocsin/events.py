@@ -23,7 +23,7 @@ from typing import Protocol
 from spacy.tokens import Doc, Span, Token
 
 from tocsin import cameo
-from tocsin.actors import DocumentActors, as_nation
+from tocsin.actors import DocumentActors, as_city, as_nation
 from tocsin.dates import resolve_expression
 from tocsin.errors import DictionaryError
 from tocsin.geo import DocumentPlaces, locate_event
@@ -278,6 +278,21 @@ def _pobjs(token: Token, preps: Iterable[str]) -> list[Token]:
         if prep.lower_ in wanted:
             found.extend(children_with(prep, "pobj"))
     return found
+
+
+def _struck_words(predicate: Token, anchor: Token) -> list[Token]:
+    """What an act of force falls on: the direct objects of its word and of the verb it hangs on,
+    and what their "on", "at", "against" and "into" phrases name ("fired on Beirut")."""
+    found: list[Token] = []
+    for word in {predicate, anchor}:
+        found += children_with(word, "dobj", "obj")
+        found += _pobjs(word, ("on", "at", "against", "into"))
+    return found
+
+
+def _names_any(mention: ActorMention, tokens: Iterable[Token]) -> bool:
+    """Whether one of the tokens lies inside the mention's span of text."""
+    return any(mention.start <= token.idx < mention.end for token in tokens)
 
 
 def _is_question(sentence: Span) -> bool:
@@ -1075,10 +1090,14 @@ def _court_of(verb: Token, context: CodingContext) -> Token | None:
 RESTRICTION_CODES = {"172", "132", "081"}
 
 
-def _implicit_target(code: str, source: ActorMention, place: str | None = None) -> ActorMention | None:
+def _implicit_target(
+    code: str, source: ActorMention, place: str | None = None, local: bool = False
+) -> ActorMention | None:
     """The target CAMEO coders assume when the text names none, `place` being the country where the
-    text says the event happened: a protest addresses the government there (else the protesters'
-    own), curfews and restrictions fall on the people there, an attack abroad is on that country."""
+    text says the event happened (`local` when the text names a town, site or region in it, not
+    the country): a protest addresses the government there (else the protesters' own), curfews
+    and restrictions fall on the people there, an attack abroad is on that country, or on the
+    people of the town or site attacked ("fired at targets in Jericho")."""
 
     def implied(text: str, country: str, role: str | None, kind: str, why: str) -> ActorMention:
         return ActorMention(
@@ -1102,6 +1121,9 @@ def _implicit_target(code: str, source: ActorMention, place: str | None = None) 
         why = "curfews, bans and restrictions (and their easing) fall on the people where they are imposed"
         return implied("(the population)", population, "CVL", "group", why)
     if code[:2] in {"18", "19", "20"} and place and place != source.country:
+        if local:
+            why = "an attack on a town or site in another country falls on the people there"
+            return implied("(the people of the place attacked)", place, "CVL", "group", why)
         why = "an attack in another country is an attack on that country"
         return implied("(the place attacked)", place, None, "country", why)
     return None
@@ -1224,12 +1246,20 @@ def code_sentence_events(
             # "declined to resign despite pressure by the commission": whom the refusal rebuffs
             targets = list(_actors_of(context, _resisted_agent(anchor)))
         if not targets:
-            place = None
+            place, local = None, False
             if (code[:2] in {"14", "18", "19", "20"} or code[:3] in RESTRICTION_CODES) and sources:
                 where = _event_location(context, predicate, anchor, sentence, sources[0], None)
                 if where is not None and where.country and where.method.startswith(("governed", "sentence")):
-                    place = where.country
-            targets = [_implicit_target(code, sources[0], place) if sources else None]
+                    place, local = where.country, where.precision in {"city", "site", "admin1"}
+            targets = [_implicit_target(code, sources[0], place, local) if sources else None]
+        if code[:2] in {"18", "19", "20"} or code[:3] == "138":
+            # "they would blockade Paris": a capital the act falls on is its people (where "unless
+            # Baghdad accepted" still names the government)
+            struck = _struck_words(predicate, anchor)
+            targets = [
+                as_city(target) if target is not None and _names_any(target, struck) else target
+                for target in targets
+            ]
         if code[:2] < "14" and code not in HUMANITARIAN_REQUESTS:
             # statements, appeals, talks, demands, criticism, rejections, threats: a stance
             sources = [as_nation(source) for source in sources]
