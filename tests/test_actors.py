@@ -180,10 +180,10 @@ def test_a_place_the_gazetteer_lacks_does_not_place_a_role(nlp: Language) -> Non
     ],
 )
 def test_a_country_misspelt_by_one_letter_is_read_as_that_country(word: str, country: str | None) -> None:
-    from tocsin.actors import misspelt_country
+    from tocsin.actors import misspelt_entry
     from tocsin.lexicon import country_table
 
-    entry = misspelt_country(word, country_table())
+    entry = misspelt_entry(word, country_table())
     assert (entry.code if entry else None) == country
 
 
@@ -354,3 +354,20 @@ def test_a_possessor_names_the_other_side_of_a_relation(
     """An ally, proxy or enemy of a country is not that country; a role word modifying the
     relation noun and a place it is in still code it."""
     assert _mention(nlp, text, word)[0] == code
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "code"),
+    [
+        ("The Electoral Commission of Ghana rejected the complaint.", "Commission", "GHAGOV"),
+        ("The Nigerian Electoral Commision rejected the complaint.", "Commision", "NGAGOV"),
+        ("Nigerian Commisioner Musa spoke.", "Musa", None),
+    ],
+)
+def test_a_state_commission_is_government_even_misspelt(
+    nlp: Language, text: str, word: str, code: str | None
+) -> None:
+    found, rule = _mention(nlp, text, word)
+    assert found == code or (code is None and found != "NGAGOV")
+    if word == "Commision":
+        assert "one letter off" in rule

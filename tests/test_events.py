@@ -344,3 +344,29 @@ def test_a_capital_under_attack_is_its_people_but_a_capital_that_answers_is_the_
     assert any(cameo.startswith("138") and target == "BELCVL" for _, cameo, target in _triples(blockade))
     answer = "Iran threatened to attack Iraq unless Baghdad accepted its terms."
     assert not any(target == "IRQCVL" for _, _, target in _triples(answer))
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted", "target"),
+    [
+        (
+            "The United Nations sent experts to Myanmar to investigate the feasibility of a ceasefire.",
+            "09",
+            "MMR",
+        ),
+        (
+            "The Security Council agreed to extend the mandate of the peacekeeping force in Cyprus.",
+            "03",
+            "CYP",
+        ),
+    ],
+)
+def test_an_investigation_or_an_international_decision_concerns_the_country_where_it_applies(
+    text: str, wanted: str, target: str
+) -> None:
+    assert any(cameo.startswith(wanted) and found == target for _, cameo, found in _triples(text))
+
+
+def test_a_domestic_investigation_has_no_target() -> None:
+    text = "Police in Texas are investigating the shooting at the mall."
+    assert all(target is None for _, cameo, target in _triples(text) if cameo.startswith("09"))

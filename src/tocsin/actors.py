@@ -153,6 +153,9 @@ DOMESTIC_ROLES = ROLE_CODES - {"IGO", "NGO", "NGM", "IMG", "MNC", "INT", "UIS", 
 # The shortest word read as a misspelt country name ("Quatar"); shorter ones are too often
 # other words one letter away ("Iraq"/"Iran", "Mali"/"Bali").
 MIN_MISSPELT_LENGTH = 6
+# The shortest word read as a misspelt role word ("Commision"); role words are common nouns, so
+# shorter proper nouns one letter from one ("Armey", "Courts") are more often names.
+MIN_MISSPELT_ROLE_LENGTH = 8
 # What the rule of a people named by a plural says ("Palestinians", "Iraqi Kurds": civilians).
 PEOPLE_RULE = "are civilians"
 # Words that make a newspaper or broadcaster the government's own.
@@ -677,6 +680,13 @@ class DocumentActors:
                         role = entry.role or entry.code
                         reasons.append(f"role from modifier '{entry.phrase}' ({entry.origin})")
                         break
+            if role is None and code is None:
+                misspelt = self._misspelt_role(head)
+                if misspelt is not None:
+                    role, role_words = misspelt.role or misspelt.code, [head]
+                    reasons.append(
+                        f"'{head.text}' read as role '{misspelt.phrase}' ({misspelt.origin}), one letter off"
+                    )
             if role and kind in {"unknown", "country", "group"}:
                 kind = "person" if head.ent_type_ == "PERSON" else _kind_for_role(head)
 
@@ -917,16 +927,31 @@ class DocumentActors:
                 )
         return None
 
-    def _misspelt_country(self, token: Token) -> LexiconEntry | None:
-        if (
+    def _misspelt_role(self, head: Token) -> LexiconEntry | None:
+        """The role word a long capitalised name word misspells by one letter ("the Kenya
+        Anti-Corruption Commision"), as for countries; None otherwise."""
+        if len(head.text) < MIN_MISSPELT_ROLE_LENGTH or not self._may_be_misspelt(head):
+            return None
+        entry = misspelt_entry(head.text, self.coder.roles)
+        if entry is None or lookup_name(head.text).candidates:
+            return None
+        return entry
+
+    def _may_be_misspelt(self, token: Token) -> bool:
+        """Whether a word may be a misspelt table word: a capitalised proper noun that is no
+        name, date or amount, and that starts no entry of any table."""
+        return not (
             token.pos_ != "PROPN"
             or len(token.text) < MIN_MISSPELT_LENGTH
             or not token.text[:1].isupper()
             or token.ent_type_ in {"PERSON", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY"}
             or any(table.can_start(token.text) for table in self._tables)
-        ):
+        )
+
+    def _misspelt_country(self, token: Token) -> LexiconEntry | None:
+        if not self._may_be_misspelt(token):
             return None
-        entry = misspelt_country(token.text, self.coder.countries)
+        entry = misspelt_entry(token.text, self.coder.countries)
         if entry is None or lookup_name(token.text).candidates:
             return None  # a real place of that name is no misspelling
         return entry
@@ -1049,8 +1074,8 @@ def _one_edit_inside(first: str, second: str) -> bool:
 
 @lru_cache(maxsize=8)
 def _misspelling_index(table: PhraseTable) -> dict[str, list[LexiconEntry]]:
-    """One-word country names and demonyms (not capitals: cities) by each of their one-letter
-    deletions, for finding misspellings (the symmetric-delete method)."""
+    """A table's one-word entries (not capitals: cities) by each of their one-letter deletions,
+    for finding misspellings (the symmetric-delete method)."""
     index: dict[str, list[LexiconEntry]] = {}
     for entry in table:
         word = entry.phrase.casefold()
@@ -1061,9 +1086,9 @@ def _misspelling_index(table: PhraseTable) -> dict[str, list[LexiconEntry]]:
     return index
 
 
-def misspelt_country(word: str, table: PhraseTable) -> LexiconEntry | None:
-    """The country entry `word` misspells by one letter ("Quatar" → Qatar, "Ethopia" →
-    Ethiopia), when exactly one country is that close; None otherwise."""
+def misspelt_entry(word: str, table: PhraseTable) -> LexiconEntry | None:
+    """The one-word entry `word` misspells by one letter ("Quatar" → Qatar, "Ethopia" →
+    Ethiopia, "Commision" → commission), when exactly one code is that close; None otherwise."""
     folded = normalise_word(word).casefold()
     if len(folded) < MIN_MISSPELT_LENGTH or not folded.isalpha():
         return None

@@ -1086,6 +1086,21 @@ def _court_of(verb: Token, context: CodingContext) -> Token | None:
     return None
 
 
+# Decisions of an international body (intent to cooperate, aid) that concern a country even when
+# they name no party: "the Security Council agreed to extend the mandate of the force in Lebanon".
+IGO_DECISIONS = {"03", "07"}
+
+
+def _nobodys(actor: ActorMention) -> bool:
+    """Whether the actor is a bare role of no country or organisation ("a peacekeeping force")."""
+    return actor.country is None and not (actor.code or "").startswith(("IGO", "NGO", "IMG", "MNC"))
+
+
+def _is_igo(actor: ActorMention) -> bool:
+    """Whether the actor is an intergovernmental organisation (its code starts IGO)."""
+    return bool(actor.code and actor.code.startswith("IGO"))
+
+
 # Restrictions imposed (172), threatened (132) or eased (081: a curfew, a state of emergency lifted).
 RESTRICTION_CODES = {"172", "132", "081"}
 
@@ -1097,7 +1112,8 @@ def _implicit_target(
     text says the event happened (`local` when the text names a town, site or region in it, not
     the country): a protest addresses the government there (else the protesters' own), curfews
     and restrictions fall on the people there, an attack abroad is on that country, or on the
-    people of the town or site attacked ("fired at targets in Jericho")."""
+    people of the town or site attacked ("fired at targets in Jericho"); an investigation, or an
+    international body's decision, that names no party concerns the country where it is made."""
 
     def implied(text: str, country: str, role: str | None, kind: str, why: str) -> ActorMention:
         return ActorMention(
@@ -1120,6 +1136,12 @@ def _implicit_target(
     if code[:3] in RESTRICTION_CODES and population:
         why = "curfews, bans and restrictions (and their easing) fall on the people where they are imposed"
         return implied("(the population)", population, "CVL", "group", why)
+    if code[:2] == "09" and place and (source.country or _is_igo(source)) and place != source.country:
+        why = "an investigation that names no one investigated is of the country where it is made"
+        return implied("(the country investigated)", place, None, "country", why)
+    if code[:2] in IGO_DECISIONS and _is_igo(source) and place:
+        why = "an international body's decision that names no party concerns the country it applies to"
+        return implied("(the country concerned)", place, None, "country", why)
     if code[:2] in {"18", "19", "20"} and place and place != source.country:
         if local:
             why = "an attack on a town or site in another country falls on the people there"
@@ -1245,9 +1267,17 @@ def code_sentence_events(
         if not targets and sources and code[:2] == "12":
             # "declined to resign despite pressure by the commission": whom the refusal rebuffs
             targets = list(_actors_of(context, _resisted_agent(anchor)))
+        concerns_a_country = code[:2] == "09" or (
+            code[:2] in IGO_DECISIONS and bool(sources) and _is_igo(sources[0])
+        )
+        if concerns_a_country and targets and all(t is None or _nobodys(t) for t in targets):
+            # "to investigate the feasibility of a peacekeeping force": a role of no one's is no
+            # party; the country where it applies is (below)
+            targets = []
         if not targets:
             place, local = None, False
-            if (code[:2] in {"14", "18", "19", "20"} or code[:3] in RESTRICTION_CODES) and sources:
+            placed = code[:2] in {"09", "14", "18", "19", "20"} or code[:3] in RESTRICTION_CODES
+            if sources and (placed or (code[:2] in IGO_DECISIONS and _is_igo(sources[0]))):
                 where = _event_location(context, predicate, anchor, sentence, sources[0], None)
                 if where is not None and where.country and where.method.startswith(("governed", "sentence")):
                     place, local = where.country, where.precision in {"city", "site", "admin1"}
