@@ -1276,8 +1276,8 @@ def code_sentence_events(
             targets = []
         if not targets:
             place, local = None, False
-            placed = code[:2] in {"09", "14", "18", "19", "20"} or code[:3] in RESTRICTION_CODES
-            if sources and (placed or (code[:2] in IGO_DECISIONS and _is_igo(sources[0]))):
+            placed = code[:2] in {"14", "18", "19", "20"} or code[:3] in RESTRICTION_CODES
+            if sources and (placed or concerns_a_country):
                 where = _event_location(context, predicate, anchor, sentence, sources[0], None)
                 if where is not None and where.country and where.method.startswith(("governed", "sentence")):
                     place, local = where.country, where.precision in {"city", "site", "admin1"}
