@@ -222,6 +222,8 @@ def main() -> None:
     parser.add_argument("--skip", action="append", default=[], choices=["single", "warc", "dask", "memory"])
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
+    import distributed  # noqa: F401  (importing it sets its loggers' levels: quieten them after)
+
     logging.getLogger("distributed").setLevel(logging.ERROR)
     print(f"machine: {psutil.cpu_count()} CPUs, {psutil.virtual_memory().total / 1024**3:.0f} GB")
     rows = wikinews_rows(args.data)
