@@ -959,7 +959,9 @@ class DocumentActors:
     def _cannot_be_an_actor(self, head: Token, description: list[Token]) -> bool:
         """A quick test that skips the table scans for plain common-noun phrases ("the building",
         "a suspected gas leak", "the end of last year"): no word of the phrase can start a lexicon
-        entry, and nothing else (a name, a pronoun, an apposition, a remembered word) could code it."""
+        entry, and nothing else (a name, an apposition, a remembered word) could code it. A
+        possessive pronoun ("its forces") is no reason to scan: it only lends its referent's
+        country to a role, and a role word would start an entry."""
         if self.coder.dictionaries or head.pos_ != "NOUN" or head.lemma_.lower() in _OF_HEADS:
             return False
         of_complement = False  # "of" may complete a name that starts in the phrase
@@ -970,7 +972,7 @@ class DocumentActors:
                 of_complement = True
         for token in description:
             if token.pos_ == "PROPN" or token.lower_ in self.people:
-                return False  # a pronoun ("its forces") matters only to a role, whose word starts an entry
+                return False
             if token.ent_type_ and token.ent_type_ not in NUMERIC_ENTITIES:
                 return False
             if token.pos_ in {"DET", "PUNCT", "NUM"} and not of_complement:
