@@ -148,6 +148,8 @@ PEOPLE_NOUNS = {
     "recruit",
     "candidate",
 }
+# Heads that take a role from a role word modifying them: people, and one side of a relation.
+ROLE_TAKING_HEADS = PEOPLE_NOUNS | RELATION_NOUNS
 # Roles that belong to one country: a bare "the President" or "police" is the article's own.
 DOMESTIC_ROLES = ROLE_CODES - {"IGO", "NGO", "NGM", "IMG", "MNC", "INT", "UIS", "PKO"}
 # The shortest word read as a misspelt country name ("Quatar"); shorter ones are too often
@@ -667,7 +669,7 @@ class DocumentActors:
             else:
                 # "US government employees": a role word modifying a noun for people.
                 if (
-                    head.lemma_.lower() in PEOPLE_NOUNS | RELATION_NOUNS
+                    head.lemma_.lower() in ROLE_TAKING_HEADS
                     or head.pos_ == "PROPN"
                     or head.ent_type_
                     in {
