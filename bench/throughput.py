@@ -31,6 +31,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from statistics import fmean
 
 import psutil
 
@@ -140,7 +141,7 @@ def single_process(data: Path, work: Path, rounds: int) -> None:
     print(
         f"    tocsin ingest (whole)     {max(ours):8.2f} articles/s  (runs: {_rates(ours)})   "
         f"ratio of best {max(ours) / max(bare):.2f}  (target >= 0.85), "
-        f"of means {_mean(ours) / _mean(bare):.2f}"
+        f"of means {fmean(ours) / fmean(bare):.2f}"
     )
     best = max(reports, key=lambda report: report.added / report.seconds)
     print(
@@ -152,10 +153,6 @@ def alternating(rounds: int) -> list[bool]:
     """Which runs measure the thing (True) and which its baseline (False): rounds of
     baseline-thing-thing-baseline, `rounds` runs of each."""
     return [False, True, True, False] * (rounds // 2) + [False, True] * (rounds % 2)
-
-
-def _mean(values: list[float]) -> float:
-    return sum(values) / len(values)
 
 
 def _rates(values: list[float]) -> str:
@@ -197,7 +194,7 @@ def dask_scaling(rows: list[dict[str, str]], work: Path, count: int, rounds: int
     print(
         f"[2] Dask 2 vs 1 workers on {count} synthesised articles, {rounds} runs each: "
         f"ratio of best {max(rates[2]) / max(rates[1]):.2f}x (target >= 1.7x), "
-        f"of means {_mean(rates[2]) / _mean(rates[1]):.2f}x"
+        f"of means {fmean(rates[2]) / fmean(rates[1]):.2f}x"
     )
 
 

@@ -613,7 +613,7 @@ class DocumentActors:
         # noun no table or gazetteer knows, one edit from exactly one country's name or demonym.
         if code is None and country is None:
             for token in description:
-                misspelt = self._misspelt_country(token)
+                misspelt = self._misspelt(token, self.coder.countries)
                 if misspelt is not None:
                     country = misspelt.code
                     kind = "country" if token == head else kind
@@ -683,7 +683,7 @@ class DocumentActors:
                         reasons.append(f"role from modifier '{entry.phrase}' ({entry.origin})")
                         break
             if role is None and code is None:
-                misspelt = self._misspelt_role(head)
+                misspelt = self._misspelt(head, self.coder.roles, MIN_MISSPELT_ROLE_LENGTH)
                 if misspelt is not None:
                     role, role_words = misspelt.role or misspelt.code, [head]
                     reasons.append(
@@ -929,31 +929,21 @@ class DocumentActors:
                 )
         return None
 
-    def _misspelt_role(self, head: Token) -> LexiconEntry | None:
-        """The role word a long capitalised name word misspells by one letter ("the Kenya
-        Anti-Corruption Commision"), as for countries; None otherwise."""
-        if len(head.text) < MIN_MISSPELT_ROLE_LENGTH or not self._may_be_misspelt(head):
-            return None
-        entry = misspelt_entry(head.text, self.coder.roles)
-        if entry is None or lookup_name(head.text).candidates:
-            return None
-        return entry
-
-    def _may_be_misspelt(self, token: Token) -> bool:
-        """Whether a word may be a misspelt table word: a capitalised proper noun that is no
-        name, date or amount, and that starts no entry of any table."""
-        return not (
+    def _misspelt(
+        self, token: Token, table: PhraseTable, min_length: int = MIN_MISSPELT_LENGTH
+    ) -> LexiconEntry | None:
+        """The one-word entry of `table` that a capitalised proper noun of `min_length` letters or
+        more misspells by one letter ("Quatar's emir", "the Kenya Anti-Corruption Commision"); None
+        for a name, date or amount, a word that starts an entry of any table, or a real place."""
+        if (
             token.pos_ != "PROPN"
-            or len(token.text) < MIN_MISSPELT_LENGTH
+            or len(token.text) < min_length
             or not token.text[:1].isupper()
             or token.ent_type_ in {"PERSON", "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY"}
-            or any(table.can_start(token.text) for table in self._tables)
-        )
-
-    def _misspelt_country(self, token: Token) -> LexiconEntry | None:
-        if not self._may_be_misspelt(token):
+            or any(t.can_start(token.text) for t in self._tables)
+        ):
             return None
-        entry = misspelt_entry(token.text, self.coder.countries)
+        entry = misspelt_entry(token.text, table)
         if entry is None or lookup_name(token.text).candidates:
             return None  # a real place of that name is no misspelling
         return entry

@@ -185,13 +185,9 @@ def split_phrase(phrase: str) -> list[str]:
     return words
 
 
-def _word_parts(word: str) -> list[str]:
-    """Normalised parts of one token; none for a token made only of dashes."""
-    return list(_cached_word_parts(word))
-
-
 @lru_cache(maxsize=1 << 16)
 def _cached_word_parts(word: str) -> tuple[str, ...]:
+    """Normalised parts of one token; none for a token made only of dashes."""
     normal = normalise_word(word)
     if normal and not normal.strip("-"):
         return ()
@@ -224,7 +220,7 @@ class _Pattern:
 
 
 def _pattern(entry: LexiconEntry) -> _Pattern | None:
-    forms = [part for word in split_phrase(entry.phrase) for part in _word_parts(word)]
+    forms = [part for word in split_phrase(entry.phrase) for part in _cached_word_parts(word)]
     forms = [form for form in forms if form]
     if not forms:
         return None
