@@ -1,11 +1,35 @@
-"""The parse stage: sentences with their spans, and the document's text without rebuilding it."""
+"""The parse stage: sentences with their spans, the document's text without rebuilding it, and
+the model's attribute rules applied from an index."""
 
 from __future__ import annotations
 
-from spacy.language import Language
+import csv
+import importlib
+import itertools
+from pathlib import Path
+from typing import Any
 
-from tocsin.parse import parse_article, sentences_of, text_of
+import pytest
+import spacy
+from spacy.attrs import LEMMA, MORPH, POS
+from spacy.language import Language
+from spacy.pipeline import AttributeRuler
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from tocsin.parse import (
+    MODEL_PACKAGE,
+    PARAGRAPH_COMPONENT,
+    IndexedAttributeRuler,
+    parse_article,
+    sentences_of,
+    text_of,
+)
 from tocsin.types import Article
+
+WIKINEWS_CSV = (
+    Path(__file__).resolve().parents[1].parent / "shared" / "data" / "wikinews" / "wikinews_2019.csv"
+)
 
 TEXT = "Iran warned Israel on Monday.\n\nThe army said it was ready. "
 
@@ -33,3 +57,93 @@ def test_parse_article_splits_paragraphs(nlp: Language) -> None:
     parsed = parse_article(article, nlp)
     assert parsed.doc.text == article.text  # what coding reads the document's text from
     assert [s.text for s in parsed.sentences] == ["Iran warned Israel", "the army said it was ready"]
+
+
+# The indexed attribute ruler: the same rules as spaCy's, the same result.
+
+ANNOTATIONS = [POS, MORPH, LEMMA]
+
+# Sentences for the model's exception rules: two-token rules ("gonna", "y all", "let's", "ain't",
+# "there is"), a searched word ("nothin'"), listed words with a tag ("whilst", "anyone"), "but"
+# as an adverb, and runs of spaces.
+EXCEPTIONS = (
+    "Y all gonna see: there is a war, and there's no peace. Ain't nobody gonna come, let's go, "
+    "c'mon, we gotta win.  \n\n  Nothin' was said whilst anyone could hear, but he did it all but "
+    "alone. Those who can, should; that is something."
+)
+
+
+def annotations(doc: Doc) -> list[tuple[str, str, str]]:
+    """Each token's part of speech, morphology and lemma."""
+    return [(token.pos_, str(token.morph), token.lemma_) for token in doc]
+
+
+@pytest.fixture(scope="module")
+def spacy_ruled() -> Language:
+    """The model with spaCy's own attribute ruler (and tocsin's paragraph breaks)."""
+    model = importlib.import_module(MODEL_PACKAGE).load()
+    model.add_pipe(PARAGRAPH_COMPONENT, before="parser")
+    assert isinstance(model.get_pipe("attribute_ruler"), AttributeRuler)
+    return model
+
+
+def test_the_pipeline_indexes_the_models_attribute_rules(nlp: Language) -> None:
+    ruler = nlp.get_pipe("attribute_ruler")
+    assert isinstance(ruler, IndexedAttributeRuler)
+    assert nlp.pipe_names.index("attribute_ruler") == nlp.pipe_names.index("parser") + 1
+    assert len(ruler.token_tests) > 150  # the tag map and one-word exceptions, indexed
+    assert len(ruler.matcher) == 8  # the rules of two tokens
+
+
+def test_indexed_rules_annotate_as_spacys_ruler(nlp: Language, spacy_ruled: Language) -> None:
+    texts = [EXCEPTIONS, TEXT, "", "  "]
+    if WIKINEWS_CSV.exists():
+        with WIKINEWS_CSV.open(encoding="utf-8") as rows:
+            texts += [row["text"] for row in itertools.islice(csv.DictReader(rows), 40)]
+    for ours, theirs in zip(nlp.pipe(texts), spacy_ruled.pipe(texts), strict=True):
+        assert annotations(ours) == annotations(theirs)
+        assert (ours.to_array(ANNOTATIONS) == theirs.to_array(ANNOTATIONS)).all()
+    exceptions = nlp(EXCEPTIONS)
+    assert {token.lemma_ for token in exceptions if token.lower_ in {"gon", "na", "y"}} == {
+        "go",
+        "to",
+        "you",
+    }
+
+
+def ruled_doc(vocab: Vocab) -> Doc:
+    """A tagged and parsed document of a blank pipeline, for hand-written rules."""
+    words = ["She", "could", "n't", "stop", "it", "whilst", "nothin'", "happened", "  "]
+    tags = ["PRP", "MD", "RB", "VB", "PRP", "IN", "NN", "VBD", "_SP"]
+    deps = ["nsubj", "aux", "neg", "ROOT", "dobj", "mark", "nsubj", "advcl", "dep"]
+    heads = [3, 3, 3, 3, 3, 7, 7, 3, 7]
+    return Doc(vocab, words=words, tags=tags, deps=deps, heads=heads)
+
+
+HAND_RULES: list[dict[str, Any]] = [
+    {"patterns": [[{"TAG": {"IN": ["MD", "VB", "VBD"]}}]], "attrs": {"POS": "VERB"}},
+    {"patterns": [[{"TAG": "MD"}]], "attrs": {"POS": "AUX", "MORPH": "VerbForm=Fin"}},  # later wins
+    {"patterns": [[{"LOWER": {"NOT_IN": ["they", "it"]}, "TAG": "PRP"}]], "attrs": {"POS": "X"}},
+    {"patterns": [[{"LOWER": {"REGEX": "^n[ou]thin'$"}}], [{"LOWER": "whilst"}]], "attrs": {"LEMMA": "w"}},
+    {"patterns": [[{"IS_SPACE": True, "DEP": "dep"}]], "attrs": {"POS": "SPACE"}},
+    {"patterns": [[{"TAG": "MD"}, {"LOWER": {"REGEX": "^n'?t$"}}]], "attrs": {"LEMMA": "not"}, "index": -1},
+    {"patterns": [[{"LENGTH": 2, "TAG": "PRP"}]], "attrs": {"POS": "PRON"}},  # a test left to the matcher
+    {"patterns": [[{"TAG": "VB"}, {"TAG": "PRP", "OP": "?"}]], "attrs": {"MORPH": "VerbForm=Inf"}},
+    {"patterns": [[{"TAG": "PRP"}]], "attrs": {"MORPH": "PronType=Prs"}},
+]
+
+
+def test_hand_written_rules_annotate_as_spacys_ruler() -> None:
+    blank = spacy.blank("en")
+    spacys = AttributeRuler(blank.vocab)
+    spacys.add_patterns(HAND_RULES)
+    indexed = IndexedAttributeRuler(blank.vocab)
+    indexed.take_rules(spacys)
+    assert len(indexed.matcher) == 3  # two rules of two tokens and the LENGTH test
+    expected = annotations(spacys(ruled_doc(blank.vocab)))
+    assert annotations(indexed(ruled_doc(blank.vocab))) == expected
+    assert annotations(indexed(ruled_doc(blank.vocab))) == expected  # and again, from the index
+    assert expected[1][:2] == ("AUX", "VerbForm=Fin")
+    assert [expected[position][2] for position in (2, 5, 6)] == ["not", "w", "w"]
+    assert expected[0][:2] == ("X", "PronType=Prs")  # "She": not in the NOT_IN list
+    assert expected[4][:2] == ("PRON", "PronType=Prs")  # "it": in it, but LENGTH 2
