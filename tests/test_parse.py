@@ -21,6 +21,7 @@ from tocsin.parse import (
     MODEL_PACKAGE,
     PARAGRAPH_COMPONENT,
     IndexedAttributeRuler,
+    _TokenTest,
     parse_article,
     sentences_of,
     text_of,
@@ -147,3 +148,12 @@ def test_hand_written_rules_annotate_as_spacys_ruler() -> None:
     assert [expected[position][2] for position in (2, 5, 6)] == ["not", "w", "w"]
     assert expected[0][:2] == ("X", "PronType=Prs")  # "She": not in the NOT_IN list
     assert expected[4][:2] == ("PRON", "PronType=Prs")  # "it": in it, but LENGTH 2
+
+
+def test_the_index_takes_only_tests_it_evaluates_as_spacy_does() -> None:
+    assert _TokenTest.supports({"TAG": "NN", "LOWER": {"IN": ["a"], "REGEX": "^a"}, "IS_SPACE": False})
+    assert _TokenTest.supports({})  # any token, as in spaCy
+    assert not _TokenTest.supports({"LOWER": {"IN": "abc"}})  # a string, not a list
+    assert not _TokenTest.supports({"LOWER": {"FUZZY": "war"}})
+    assert not _TokenTest.supports({"TEXT": "war"})
+    assert not _TokenTest.supports({"IS_SPACE": 1})

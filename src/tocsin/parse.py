@@ -76,6 +76,9 @@ class _TokenTest:
                     return False
                 if "REGEX" in value and not isinstance(value["REGEX"], str):
                     return False
+                for listed in (value.get("IN", []), value.get("NOT_IN", [])):
+                    if not isinstance(listed, list) or not all(isinstance(item, str) for item in listed):
+                        return False
             elif not isinstance(value, str):
                 return False
         return True
