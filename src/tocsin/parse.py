@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
 
-from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
+from spacy.attrs import IDS
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.pipeline import AttributeRuler
@@ -39,7 +39,7 @@ def mark_paragraph_breaks(doc: Doc) -> Doc:
 # The token attributes a one-token rule of the indexed attribute ruler may test, as columns of
 # `Doc.to_array`, and the tests on them it evaluates itself (any other rule goes to a matcher).
 INDEXED_ATTRIBUTES = ("TAG", "LOWER", "DEP", "IS_SPACE")
-INDEXED_COLUMNS = [TAG, LOWER, DEP, IS_SPACE]
+INDEXED_COLUMNS = [IDS[name] for name in INDEXED_ATTRIBUTES]
 INDEXED_PREDICATES = frozenset({"IN", "NOT_IN", "REGEX"})
 MAX_REMEMBERED_WORDS = 200_000  # words whose class the indexed ruler keeps before starting afresh
 
